@@ -1,0 +1,231 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/weirdata/weir/internal/query"
+)
+
+// Output formats.
+const (
+	outputTable = "table"
+	outputCSV   = "csv"
+	outputJSON  = "json"
+)
+
+func checkOutput(format string) error {
+	switch format {
+	case outputTable, outputCSV, outputJSON:
+		return nil
+	}
+	return usageError("--output %q must be table, csv or json", format)
+}
+
+// maxCell is the widest a cell is printed in table output.
+const maxCell = 60
+
+// renderTable prints rows as an aligned table with a header.
+func renderTable(w io.Writer, cols []query.ColumnInfo, rows [][]*string) {
+	if len(cols) == 0 {
+		return
+	}
+	cells := make([][]string, len(rows))
+	widths := make([]int, len(cols))
+	for i, c := range cols {
+		widths[i] = utf8.RuneCountInString(c.Name)
+	}
+	for r, row := range rows {
+		cells[r] = make([]string, len(cols))
+		for i := range cols {
+			s := "NULL"
+			if i < len(row) && row[i] != nil {
+				s = cellText(*row[i])
+			}
+			cells[r][i] = s
+			if n := utf8.RuneCountInString(s); n > widths[i] {
+				widths[i] = n
+			}
+		}
+	}
+	var b strings.Builder
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(" | ")
+		}
+		b.WriteString(pad(c.Name, widths[i], false))
+	}
+	writeLine(w, &b)
+	for i := range cols {
+		if i > 0 {
+			b.WriteString("-+-")
+		}
+		b.WriteString(strings.Repeat("-", widths[i]))
+	}
+	writeLine(w, &b)
+	for _, row := range cells {
+		for i, s := range row {
+			if i > 0 {
+				b.WriteString(" | ")
+			}
+			b.WriteString(pad(s, widths[i], isNumeric(cols[i].Type)))
+		}
+		writeLine(w, &b)
+	}
+}
+
+func writeLine(w io.Writer, b *strings.Builder) {
+	fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	b.Reset()
+}
+
+// cellText makes a value fit on one line of a table.
+func cellText(s string) string {
+	s = strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(s)
+	if utf8.RuneCountInString(s) > maxCell {
+		r := []rune(s)
+		s = string(r[:maxCell-1]) + "…"
+	}
+	return s
+}
+
+func pad(s string, width int, right bool) string {
+	n := width - utf8.RuneCountInString(s)
+	if n <= 0 {
+		return s
+	}
+	if right {
+		return strings.Repeat(" ", n) + s
+	}
+	return s + strings.Repeat(" ", n)
+}
+
+func isNumeric(t string) bool {
+	switch t {
+	case "tinyint", "smallint", "integer", "bigint", "real", "double", "decimal":
+		return true
+	}
+	return false
+}
+
+// renderCSV prints rows in Athena's result CSV: a header, every value
+// quoted, NULL as an empty unquoted field.
+func renderCSV(w io.Writer, cols []query.ColumnInfo, rows [][]*string, header bool) {
+	var b strings.Builder
+	if header {
+		for i, c := range cols {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(csvQuote(c.Name))
+		}
+		fmt.Fprintln(w, b.String())
+	}
+	for _, row := range rows {
+		b.Reset()
+		for i, v := range row {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if v != nil {
+				b.WriteString(csvQuote(*v))
+			}
+		}
+		fmt.Fprintln(w, b.String())
+	}
+}
+
+func csvQuote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// jsonResult is one statement's outcome in --output json.
+type jsonResult struct {
+	QueryExecutionID string           `json:"query_execution_id"`
+	State            string           `json:"state"`
+	StatementType    string           `json:"statement_type"`
+	SubstatementType string           `json:"substatement_type"`
+	Error            *jsonError       `json:"error,omitempty"`
+	Columns          []jsonColumn     `json:"columns,omitempty"`
+	Rows             [][]*string      `json:"rows,omitempty"`
+	UpdateCount      *int64           `json:"update_count,omitempty"`
+	Statistics       query.Statistics `json:"statistics"`
+	OutputLocation   string           `json:"output_location,omitempty"`
+}
+
+type jsonError struct {
+	Message  string `json:"message"`
+	Category int    `json:"category"`
+	Type     int    `json:"type"`
+}
+
+type jsonColumn struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+func newJSONResult(e *query.Execution) *jsonResult {
+	r := &jsonResult{
+		QueryExecutionID: e.ID, State: string(e.State), StatementType: e.StatementType,
+		SubstatementType: e.SubstatementType, Statistics: e.Statistics, OutputLocation: e.OutputLocation,
+	}
+	if e.Error != nil {
+		r.Error = &jsonError{Message: e.Error.ErrorMessage, Category: e.Error.ErrorCategory, Type: e.Error.ErrorType}
+	}
+	return r
+}
+
+func writeJSON(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(w, string(b))
+	return err
+}
+
+// humanBytes prints a byte count like "1.2 MB".
+func humanBytes(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
+}
+
+// humanDuration prints a duration with a sensible precision.
+func humanDuration(ms int64) string {
+	d := time.Duration(ms) * time.Millisecond
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", ms)
+	case d < time.Minute:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+	return d.Round(time.Second).String()
+}
+
+// groupDigits prints 1234567 as "1,234,567".
+func groupDigits(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

@@ -1,0 +1,156 @@
+package duckengine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/weirdata/weir/internal/query"
+)
+
+// duckError is a DuckDB error as errors_as_json reports it.
+type duckError struct {
+	Type     string `json:"exception_type"`
+	Message  string `json:"exception_message"`
+	Subtype  string `json:"error_subtype"`
+	Position string `json:"position"`
+	Name     string `json:"name"`
+	Kind     string `json:"type"` // for catalog errors: "Table", "Scalar Function", ...
+}
+
+// parseDuckError extracts the structured error from a DuckDB error, which
+// may carry a prefix such as "Parser Error: " before the JSON.
+func parseDuckError(err error) (duckError, bool) {
+	var de duckError
+	if err == nil {
+		return de, false
+	}
+	msg := err.Error()
+	i := strings.IndexByte(msg, '{')
+	if i < 0 {
+		return de, false
+	}
+	if json.Unmarshal([]byte(msg[i:]), &de) != nil || de.Type == "" {
+		return de, false
+	}
+	return de, true
+}
+
+// plainError turns a DuckDB error into a readable one, for internal use.
+func plainError(err error) error {
+	if de, ok := parseDuckError(err); ok {
+		return fmt.Errorf("%s error: %s", de.Type, de.Message)
+	}
+	return err
+}
+
+// translateError turns a DuckDB error raised while running p's SQL into an
+// Athena-style *query.Error positioned in the job's SQL.
+func translateError(ctx context.Context, err error, p *plan) error {
+	if err == nil {
+		return nil
+	}
+	var qe *query.Error
+	if errors.As(err, &qe) {
+		return err
+	}
+	if ctx.Err() != nil {
+		return &query.Error{Code: "USER_CANCELLED", Message: "Query cancelled by user", Offset: -1, Err: ctx.Err()}
+	}
+	de, ok := parseDuckError(err)
+	if !ok {
+		msg := err.Error()
+		if strings.Contains(msg, "INTERRUPT") || strings.Contains(msg, "Interrupted") {
+			return &query.Error{Code: "USER_CANCELLED", Message: "Query cancelled by user", Offset: -1, Err: err}
+		}
+		return &query.Error{Code: "GENERIC_INTERNAL_ERROR", Message: msg, Offset: -1, Err: err}
+	}
+	msg := de.Message
+	if p != nil {
+		msg = p.unmaskNames(msg)
+	}
+	offset := -1
+	if de.Position != "" {
+		if n, err := strconv.Atoi(de.Position); err == nil && p != nil {
+			offset = p.originalOffset(n)
+		}
+	}
+	// Errors weir raises inside SQL (error('HIVE_BAD_DATA: ...')) carry
+	// their own code.
+	if code, rest, ok := strings.Cut(msg, ": "); ok && isErrorCode(code) {
+		return &query.Error{Code: code, Message: rest, Offset: -1, Err: err}
+	}
+	code := "GENERIC_INTERNAL_ERROR"
+	switch de.Type {
+	case "Parser":
+		code = "SYNTAX_ERROR"
+	case "Binder":
+		code = "SYNTAX_ERROR"
+		if de.Subtype == "COLUMN_NOT_FOUND" {
+			code = "COLUMN_NOT_FOUND"
+			msg = columnNotFound(de, msg)
+		}
+	case "Catalog":
+		switch {
+		case strings.Contains(de.Kind, "Function") || de.Kind == "Macro":
+			code = "FUNCTION_NOT_FOUND"
+			msg = fmt.Sprintf("Function '%s' not registered", de.Name)
+		case de.Kind == "Table":
+			code = "TABLE_NOT_FOUND"
+			msg = fmt.Sprintf("Table '%s' does not exist", de.Name)
+		default:
+			code = "SYNTAX_ERROR"
+		}
+	case "Conversion":
+		code = "INVALID_CAST_ARGUMENT"
+	case "Out of Range":
+		code = "NUMERIC_VALUE_OUT_OF_RANGE"
+	case "Invalid Input":
+		code = "INVALID_FUNCTION_ARGUMENT"
+		if strings.Contains(msg, "Malformed JSON") {
+			code = "HIVE_CURSOR_ERROR"
+			msg = "Row is not a valid JSON Object: " + msg + ". Fix the file, or set the SerDe property 'ignore.malformed.json'='true' to read malformed lines as NULL rows"
+		}
+	case "Permission":
+		code = "PERMISSION_DENIED"
+		msg = "queries may only read lake files through catalog tables (" + msg + ")"
+	case "Out of Memory":
+		code = "EXCEEDED_LOCAL_MEMORY_LIMIT"
+		msg = "Query exhausted resources: " + msg + ". Raise the engine memory limit (engine.memory_limit) or reduce the data the query holds at once"
+	case "Interrupt":
+		return &query.Error{Code: "USER_CANCELLED", Message: "Query cancelled by user", Offset: -1, Err: err}
+	case "Not implemented":
+		code = "NOT_SUPPORTED"
+	case "IO":
+		code = "HIVE_FILESYSTEM_ERROR"
+	case "Invalid type", "Mismatch Type":
+		code = "TYPE_MISMATCH"
+	case "Constraint", "Dependency", "Transaction", "Sequence", "Serialization":
+		code = "GENERIC_INTERNAL_ERROR"
+	}
+	return &query.Error{Code: code, Message: msg, Offset: offset, Err: err}
+}
+
+func columnNotFound(de duckError, msg string) string {
+	name := de.Name
+	if name == "" {
+		return msg
+	}
+	return fmt.Sprintf("Column '%s' cannot be resolved", name)
+}
+
+// isErrorCode reports whether s looks like an Athena error code.
+func isErrorCode(s string) bool {
+	if len(s) < 5 || len(s) > 40 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c == '_') {
+			return false
+		}
+	}
+	return strings.Contains(s, "_")
+}

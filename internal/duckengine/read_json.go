@@ -1,0 +1,253 @@
+package duckengine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/weirdata/weir/internal/catalog"
+	"github.com/weirdata/weir/internal/query"
+)
+
+// jsonOptions are the JSON SerDe properties weir honours (OpenX and Hive
+// JSON SerDes).
+type jsonOptions struct {
+	ignoreMalformed bool              // ignore.malformed.json: malformed lines read as NULL rows
+	caseInsensitive bool              // case.insensitive (default true): keys match columns case-insensitively
+	dotsInKeys      bool              // dots.in.keys: key "a.b" is column a_b
+	mapping         map[string]string // mapping.<column> = JSON key
+}
+
+func jsonOptionsOf(t *catalog.Table) jsonOptions {
+	o := jsonOptions{caseInsensitive: true, mapping: map[string]string{}}
+	if v, ok := serdeParam(t, "ignore.malformed.json"); ok {
+		o.ignoreMalformed = strings.EqualFold(v, "true")
+	}
+	if v, ok := serdeParam(t, "case.insensitive"); ok {
+		o.caseInsensitive = !strings.EqualFold(v, "false")
+	}
+	if v, ok := serdeParam(t, "dots.in.keys"); ok {
+		o.dotsInKeys = strings.EqualFold(v, "true")
+	}
+	for k, v := range t.Storage.SerDeParameters {
+		if col, ok := strings.CutPrefix(k, "mapping."); ok {
+			o.mapping[strings.ToLower(col)] = v
+		}
+	}
+	return o
+}
+
+// jsonScans reads JSON lines files the way the JSON SerDes do: keys match
+// columns case-insensitively, a value that does not fit its column's type
+// is NULL, and a malformed line is an error unless ignore.malformed.json.
+//
+// DuckDB matches keys case-sensitively, so the keys' spellings are learnt
+// from the start of each file; files that spell keys alike are read
+// together.
+func (e *Engine) jsonScans(t *catalog.Table, files []query.DataFile) ([]scan, error) {
+	opts := jsonOptionsOf(t)
+	type group struct {
+		spell   []string // chosen spelling per column
+		all     [][]string
+		objects bool // some key is spelled two ways within one object
+		samples []*keySample
+		files   []query.DataFile
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, f := range files {
+		var sample *keySample
+		if opts.caseInsensitive {
+			sample = e.samples.get(f.Path, f.Size, f.ModTime)
+		}
+		spell := make([]string, len(t.Columns))
+		all := make([][]string, len(t.Columns))
+		objects := false
+		for i, c := range t.Columns {
+			all[i] = columnSpellings(c.Name, opts, sample)
+			spell[i] = all[i][0]
+			if len(all[i]) > 1 {
+				objects = true
+			}
+		}
+		key := fmt.Sprint(spell, objects)
+		if objects {
+			key = fmt.Sprint(all, objects)
+		}
+		g, ok := groups[key]
+		if !ok {
+			g = &group{spell: spell, all: all, objects: objects}
+			groups[key] = g
+			order = append(order, key)
+		}
+		g.files = append(g.files, f)
+		g.samples = append(g.samples, sample)
+	}
+	var scans []scan
+	for _, key := range order {
+		g := groups[key]
+		nested := func(path string) []string {
+			for _, s := range g.samples {
+				if sp := s.spelled(path); len(sp) > 0 {
+					return sp
+				}
+			}
+			return nil
+		}
+		if g.objects {
+			scans = append(scans, jsonObjectsScan(t, g.files, g.all, opts, nested))
+		} else {
+			scans = append(scans, jsonColumnsScan(t, g.files, g.spell, opts, nested))
+		}
+	}
+	return scans, nil
+}
+
+// columnSpellings returns the JSON keys that feed a column, most likely
+// first; never empty.
+func columnSpellings(column string, opts jsonOptions, sample *keySample) []string {
+	lc := strings.ToLower(column)
+	want := lc
+	if m, ok := opts.mapping[lc]; ok {
+		want = m
+	}
+	if !opts.caseInsensitive {
+		return []string{want}
+	}
+	var out []string
+	if sample != nil {
+		var keys []string
+		for k := range sample.spellings {
+			if !strings.Contains(k, ".") || opts.dotsInKeys {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			match := k == strings.ToLower(want)
+			if !match && opts.dotsInKeys {
+				match = strings.ReplaceAll(k, ".", "_") == strings.ToLower(want)
+			}
+			if match {
+				out = append(out, sample.spellings[k]...)
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = []string{want}
+	}
+	return out
+}
+
+// jsonReadType is the type a column is read as before conversion: text for
+// scalars (so that a value of the wrong type becomes NULL, not an error),
+// JSON for complex values.
+func jsonReadType(t catalog.Type) string {
+	if t.IsComplex() {
+		return "JSON"
+	}
+	return "VARCHAR"
+}
+
+func jsonColumnsScan(t *catalog.Table, files []query.DataFile, spell []string, opts jsonOptions, nested func(string) []string) scan {
+	var cols []string
+	seen := map[string]bool{}
+	for i, c := range t.Columns {
+		if seen[strings.ToLower(spell[i])] {
+			continue // two columns mapped to one key; DuckDB reads it once
+		}
+		seen[strings.ToLower(spell[i])] = true
+		cols = append(cols, quoteString(spell[i])+": "+quoteString(jsonReadType(c.Type)))
+	}
+	from := fmt.Sprintf("read_json(%s, format = 'newline_delimited', columns = {%s}, filename = '%s', hive_partitioning = false, ignore_errors = %t, maximum_object_size = 67108864)",
+		fileList(files), strings.Join(cols, ", "), fileColumn, opts.ignoreMalformed)
+	exprs := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		exprs[i] = jsonConvert("__d."+quoteIdent(spell[i]), c.Type, strings.ToLower(c.Name), nested)
+	}
+	return scan{from: from, exprs: exprs, files: files}
+}
+
+// jsonObjectsScan reads whole objects and extracts each column from any of
+// its spellings; used when one object spells a key two ways.
+func jsonObjectsScan(t *catalog.Table, files []query.DataFile, all [][]string, opts jsonOptions, nested func(string) []string) scan {
+	from := fmt.Sprintf("read_ndjson_objects(%s, filename = '%s', hive_partitioning = false, ignore_errors = %t, maximum_object_size = 67108864)",
+		fileList(files), fileColumn, opts.ignoreMalformed)
+	exprs := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		var alts []string
+		for _, sp := range all[i] {
+			path := quoteString(`$."` + strings.ReplaceAll(sp, `"`, `\"`) + `"`)
+			if c.Type.IsComplex() {
+				alts = append(alts, "json_extract(__d.json, "+path+")")
+			} else {
+				alts = append(alts, "json_extract_string(__d.json, "+path+")")
+			}
+		}
+		src := alts[0]
+		if len(alts) > 1 {
+			src = "coalesce(" + strings.Join(alts, ", ") + ")"
+		}
+		exprs[i] = jsonConvert(src, c.Type, strings.ToLower(c.Name), nested)
+	}
+	return scan{from: from, exprs: exprs, files: files}
+}
+
+// jsonConvert converts a value read from JSON (text for scalars, JSON for
+// complex types) to the column type; values that do not fit become NULL.
+func jsonConvert(src string, t catalog.Type, path string, nested func(string) []string) string {
+	switch {
+	case t.Kind == catalog.String:
+		return src
+	case t.Kind == catalog.Varchar:
+		return fmt.Sprintf("left(%s, %d)", src, t.Length)
+	case t.Kind == catalog.Char:
+		return fmt.Sprintf("rpad(left(%s, %d), %d, ' ')", src, t.Length, t.Length)
+	case t.Kind == catalog.Timestamp:
+		return "weir_json_timestamp(" + src + ")"
+	case t.IsComplex():
+		return fmt.Sprintf("TRY_CAST(json_transform(%s, %s) AS %s)", src, quoteString(jsonStructure(t, path, nested)), sqlType(t))
+	}
+	return fmt.Sprintf("TRY_CAST(%s AS %s)", src, sqlType(t))
+}
+
+// jsonStructure returns a json_transform structure for t, using the key
+// spellings seen in the data for struct fields.
+func jsonStructure(t catalog.Type, path string, nested func(string) []string) string {
+	switch t.Kind {
+	case catalog.Struct:
+		var parts []string
+		for _, f := range t.Fields {
+			fp := path + "." + strings.ToLower(f.Name)
+			name := f.Name
+			if sp := nested(fp); len(sp) > 0 {
+				name = sp[0]
+			}
+			parts = append(parts, jsonQuote(name)+":"+jsonStructure(f.Type, fp, nested))
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	case catalog.Array:
+		return "[" + jsonStructure(*t.Elem, path, nested) + "]"
+	}
+	return jsonQuote(sqlType(t))
+}
+
+func jsonQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			if r < 0x20 {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

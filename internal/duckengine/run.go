@@ -1,0 +1,134 @@
+package duckengine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/weirdata/weir/internal/query"
+)
+
+// Query runs job's query and streams its rows into sink.
+func (e *Engine) Query(ctx context.Context, job *query.Job, sink query.RowSink) error {
+	s, err := e.session(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	p, err := e.plan(ctx, s, job)
+	if err != nil {
+		return err
+	}
+	rows, err := s.conn.QueryContext(ctx, p.sql)
+	if err != nil {
+		return translateError(ctx, err, p)
+	}
+	defer rows.Close()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return translateError(ctx, err, p)
+	}
+	cols := make([]query.ResultColumn, len(types))
+	for i, ct := range types {
+		t, err := parseDuckType(ct.DatabaseTypeName())
+		if err != nil {
+			return query.Errorf("NOT_SUPPORTED", "column %s has type %s, which Athena results cannot hold; cast it to a supported type", ct.Name(), ct.DatabaseTypeName())
+		}
+		cols[i] = query.ResultColumn{Name: ct.Name(), Type: t}
+	}
+	if err := sink.Columns(cols); err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	out := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return translateError(ctx, err, p)
+		}
+		for i, v := range vals {
+			out[i] = convertValue(v, cols[i].Type)
+		}
+		if err := sink.Row(out); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return translateError(ctx, err, p)
+	}
+	return nil
+}
+
+// Describe returns the columns job's query returns, without running it.
+func (e *Engine) Describe(ctx context.Context, job *query.Job) ([]query.ResultColumn, error) {
+	s, err := e.session(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	p, err := e.plan(ctx, s, job)
+	if err != nil {
+		return nil, err
+	}
+	return describe(ctx, s, p)
+}
+
+func describe(ctx context.Context, s *session, p *plan) ([]query.ResultColumn, error) {
+	rows, err := s.conn.QueryContext(ctx, "DESCRIBE "+p.sql)
+	if err != nil {
+		shifted := *p
+		shifted.shift = len("DESCRIBE ")
+		return nil, translateError(ctx, err, &shifted)
+	}
+	defer rows.Close()
+	var cols []query.ResultColumn
+	for rows.Next() {
+		var name, typ string
+		var null, key, def, extra any
+		if err := rows.Scan(&name, &typ, &null, &key, &def, &extra); err != nil {
+			return nil, err
+		}
+		t, err := parseDuckType(typ)
+		if err != nil {
+			return nil, query.Errorf("NOT_SUPPORTED", "column %s has type %s, which Athena cannot hold; cast it to a supported type", name, typ)
+		}
+		cols = append(cols, query.ResultColumn{Name: name, Type: t})
+	}
+	return cols, rows.Err()
+}
+
+// castSelect wraps a query so that its columns become the output columns,
+// and returns where the query starts in the result.
+func castSelect(sql string, queryCols []query.ResultColumn, out []query.OutputColumn) (string, int) {
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	for i, oc := range out {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if oc.From < 0 {
+			fmt.Fprintf(&b, "CAST(NULL AS %s)", sqlType(oc.Type))
+		} else if queryCols[oc.From].Type.Equal(oc.Type) {
+			fmt.Fprintf(&b, "__q.__c%d", oc.From)
+		} else {
+			fmt.Fprintf(&b, "CAST(__q.__c%d AS %s)", oc.From, sqlType(oc.Type))
+		}
+		b.WriteString(" AS ")
+		b.WriteString(quoteIdent(oc.Name))
+	}
+	b.WriteString(" FROM (")
+	inner := b.Len()
+	b.WriteString(sql)
+	b.WriteString("\n) AS __q(")
+	for i := range queryCols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "__c%d", i)
+	}
+	b.WriteByte(')')
+	return b.String(), inner
+}

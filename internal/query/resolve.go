@@ -1,0 +1,307 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/weirdata/weir/internal/catalog"
+	"github.com/weirdata/weir/internal/lake"
+)
+
+// resolver resolves the tables of one statement to lake files and counts
+// the bytes the engine will read.
+type resolver struct {
+	svc      *Service
+	database string
+
+	mu      sync.Mutex
+	scanned int64
+}
+
+var _ Resolver = (*resolver)(nil)
+
+func (r *resolver) bytesScanned() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.scanned
+}
+
+func isDefaultCatalog(name string) bool {
+	return strings.EqualFold(name, "awsdatacatalog") || strings.EqualFold(name, "hive")
+}
+
+// ResolveTable looks a table up in the catalog and lists the files of the
+// partitions filter keeps.
+func (r *resolver) ResolveTable(ctx context.Context, ref TableRef, filter PartitionFilter) (*Relation, error) {
+	if ref.Catalog != "" && !isDefaultCatalog(ref.Catalog) {
+		return nil, ErrorAt("CATALOG_NOT_FOUND", ref.Offset, "Catalog '%s' does not exist; weir has one catalog, awsdatacatalog", ref.Catalog)
+	}
+	db := catalog.NormalizeName(ref.Database)
+	if db == "" {
+		db = r.database
+	}
+	name := catalog.NormalizeName(ref.Name)
+	if base, ok := strings.CutSuffix(name, "$partitions"); ok {
+		return r.partitionsTable(ctx, db, base, ref)
+	}
+	t, err := r.svc.table(ctx, db, name, ref.Offset)
+	if err != nil {
+		return nil, err
+	}
+	if t.TableType == catalog.VirtualView {
+		return nil, ErrorAt("NOT_SUPPORTED", ref.Offset, "%s is a view; weir does not support views yet", t.QualifiedName())
+	}
+	if strings.EqualFold(t.Parameters["projection.enabled"], "true") {
+		return nil, ErrorAt("NOT_SUPPORTED", ref.Offset, "table %s uses partition projection, which weir does not support yet; register its partitions with MSCK REPAIR TABLE or ALTER TABLE ADD PARTITION and set 'projection.enabled'='false'", t.QualifiedName())
+	}
+	r.svc.publish.RLock()
+	defer r.svc.publish.RUnlock()
+	rel := &Relation{Table: t}
+	if !t.IsPartitioned() {
+		files, err := r.svc.listFiles(ctx, t.Location, nil)
+		if err != nil {
+			return nil, tableLocationError(t, err)
+		}
+		rel.Files = files
+	} else {
+		parts, err := r.svc.opts.Catalog.ListPartitions(ctx, db, name)
+		if err != nil {
+			return nil, err
+		}
+		if filter != nil && len(parts) > 0 {
+			values := make([][]string, len(parts))
+			for i, p := range parts {
+				values[i] = p.Values
+			}
+			keep, err := filter(ctx, t.PartitionKeys, values)
+			if err != nil {
+				return nil, err
+			}
+			var kept []*catalog.Partition
+			for i, p := range parts {
+				if keep[i] {
+					kept = append(kept, p)
+				}
+			}
+			parts = kept
+		}
+		files, err := r.svc.partitionFiles(ctx, t, parts)
+		if err != nil {
+			return nil, tableLocationError(t, err)
+		}
+		rel.Files = files
+	}
+	var n int64
+	for _, f := range rel.Files {
+		n += f.Size
+	}
+	r.mu.Lock()
+	r.scanned += n
+	r.mu.Unlock()
+	return rel, nil
+}
+
+func tableLocationError(t *catalog.Table, err error) error {
+	var qe *Error
+	if errors.As(err, &qe) {
+		return err
+	}
+	return Errorf("HIVE_FILESYSTEM_ERROR", "cannot list the files of table %s at %s: %v", t.QualifiedName(), t.Location, err)
+}
+
+// partitionsTable is the "t$partitions" virtual table: one row per
+// partition with the partition keys as columns.
+func (r *resolver) partitionsTable(ctx context.Context, db, name string, ref TableRef) (*Relation, error) {
+	t, err := r.svc.table(ctx, db, name, ref.Offset)
+	if err != nil {
+		return nil, err
+	}
+	if !t.IsPartitioned() {
+		return nil, ErrorAt("TABLE_NOT_FOUND", ref.Offset, "Table '%s.%s$partitions' does not exist: %s is not partitioned", db, name, t.QualifiedName())
+	}
+	parts, err := r.svc.opts.Catalog.ListPartitions(ctx, db, name)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([][]any, len(parts))
+	for i, p := range parts {
+		row := make([]any, len(p.Values))
+		for j, v := range p.Values {
+			if v != catalog.NullPartitionValue {
+				row[j] = v
+			}
+		}
+		rows[i] = row
+	}
+	vt := &catalog.Table{Database: db, Name: name + "$partitions", Columns: t.PartitionKeys}
+	return &Relation{Table: vt, Rows: rows}, nil
+}
+
+// table gets a table, with Athena's errors for a missing database or table.
+func (s *Service) table(ctx context.Context, db, name string, offset int) (*catalog.Table, error) {
+	t, err := s.opts.Catalog.GetTable(ctx, db, name)
+	if err == nil {
+		return t, nil
+	}
+	if errors.Is(err, catalog.ErrTableNotFound) || errors.Is(err, catalog.ErrDatabaseNotFound) {
+		if _, derr := s.opts.Catalog.GetDatabase(ctx, db); errors.Is(derr, catalog.ErrDatabaseNotFound) {
+			return nil, ErrorAt("SCHEMA_NOT_FOUND", offset, "Schema '%s' does not exist", db)
+		}
+		return nil, ErrorAt("TABLE_NOT_FOUND", offset, "Table 'awsdatacatalog.%s.%s' does not exist", db, name)
+	}
+	return nil, err
+}
+
+// listFiles lists the data files under a location, skipping what Hive
+// skips: objects whose name (or any folder below the location) starts with
+// "_" or ".", "$folder$" markers and empty objects. partition, when set, is
+// stored on every file.
+func (s *Service) listFiles(ctx context.Context, location string, partition []string) ([]DataFile, error) {
+	u, err := lake.ParseURI(location)
+	if err != nil {
+		return nil, err
+	}
+	u = u.AsPrefix()
+	b, err := s.opts.Lake.Bucket(ctx, u.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	lp, ok := b.(lake.LocalPather)
+	if !ok {
+		return nil, Errorf("NOT_SUPPORTED", "bucket %s does not keep files on local disk, which the query engine needs", u.Bucket)
+	}
+	var files []DataFile
+	for obj, err := range b.List(ctx, u.Key, true) {
+		if err != nil {
+			return nil, err
+		}
+		if obj.IsPrefix || obj.Size == 0 || hiddenKey(strings.TrimPrefix(obj.Key, u.Key)) {
+			continue
+		}
+		p, err := lp.LocalPath(obj.Key)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, DataFile{
+			Path:      p,
+			URI:       lake.URI{Bucket: u.Bucket, Key: obj.Key}.String(),
+			Size:      obj.Size,
+			ModTime:   obj.ModTime,
+			Partition: partition,
+		})
+	}
+	return files, nil
+}
+
+// hiddenKey reports whether a key relative to a table location is hidden
+// from Hive readers.
+func hiddenKey(rel string) bool {
+	if strings.HasSuffix(rel, "_$folder$") {
+		return true
+	}
+	for _, seg := range strings.Split(rel, "/") {
+		if strings.HasPrefix(seg, "_") || strings.HasPrefix(seg, ".") {
+			return true
+		}
+	}
+	return false
+}
+
+// partitionFiles lists the files of the given partitions. A file under
+// several partitions' locations (nested locations) belongs to the one
+// whose location is longest. Partitions under the table location are
+// listed with one walk of the location when there are many of them.
+func (s *Service) partitionFiles(ctx context.Context, t *catalog.Table, parts []*catalog.Partition) ([]DataFile, error) {
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	tableLoc := asFolder(t.Location)
+	byLoc := map[string]*catalog.Partition{}
+	var inside, outside []*catalog.Partition
+	for _, p := range parts {
+		loc := asFolder(p.Location)
+		if loc == "" {
+			loc = tableLoc + catalog.PartitionName(t.PartitionKeys, p.Values) + "/"
+		}
+		byLoc[loc] = p
+		if strings.HasPrefix(loc, tableLoc) {
+			inside = append(inside, p)
+		} else {
+			outside = append(outside, p)
+		}
+	}
+	var files []DataFile
+	if len(inside) > 64 {
+		all, err := s.listFiles(ctx, tableLoc, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range all {
+			if p := owner(f.URI, byLoc); p != nil {
+				f.Partition = p.Values
+				files = append(files, f)
+			}
+		}
+	} else {
+		outside = append(outside, inside...)
+	}
+	for _, p := range outside {
+		loc := asFolder(p.Location)
+		if loc == "" {
+			loc = tableLoc + catalog.PartitionName(t.PartitionKeys, p.Values) + "/"
+		}
+		pf, err := s.listFiles(ctx, loc, p.Values)
+		if err != nil {
+			if errorsIsNotExist(err) {
+				continue // a partition whose bucket is gone has no rows
+			}
+			return nil, err
+		}
+		for _, f := range pf {
+			if owner(f.URI, byLoc) == p {
+				files = append(files, f)
+			}
+		}
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].URI < files[j].URI })
+	return files, nil
+}
+
+// owner returns the partition with the longest location containing uri.
+func owner(uri string, byLoc map[string]*catalog.Partition) *catalog.Partition {
+	dir := uri
+	for {
+		i := strings.LastIndexByte(strings.TrimSuffix(dir, "/"), '/')
+		if i < len("s3://") {
+			return nil
+		}
+		dir = dir[:i+1]
+		if p, ok := byLoc[dir]; ok {
+			return p
+		}
+	}
+}
+
+func errorsIsNotExist(err error) bool {
+	return errors.Is(err, lake.ErrBucketNotExist)
+}
+
+// asFolder returns a location with exactly one trailing slash, or "".
+func asFolder(loc string) string {
+	if loc == "" {
+		return ""
+	}
+	return strings.TrimRight(loc, "/") + "/"
+}
+
+// joinLocation joins a folder location and a relative path.
+func joinLocation(folder, rel string) string {
+	return asFolder(folder) + strings.TrimLeft(path.Clean("/" + rel)[1:], "/")
+}
+
+var _ = fmt.Sprint
