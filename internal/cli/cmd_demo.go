@@ -52,7 +52,9 @@ func (e *env) runDemo(ctx context.Context, opts demo.Options) error {
 	defer func() { stop(); <-done }()
 
 	fmt.Fprintf(e.stdout, "weir demo: seed 000's traffic pipeline (Firehose → Glue catalog → Athena INSERT INTO), in %s\n\n", a.Dir.Root)
-	step := func(n int, format string, args ...any) { fmt.Fprintf(e.stdout, "%d. "+format+"\n", append([]any{n}, args...)...) }
+	step := func(n int, format string, args ...any) {
+		fmt.Fprintf(e.stdout, "%d. "+format+"\n", append([]any{n}, args...)...)
+	}
 
 	// 1. Start from a clean slate: the demo's database and buckets.
 	if _, err := e.demoStatement(ctx, a, "DROP DATABASE IF EXISTS traffic CASCADE"); err != nil {

@@ -98,7 +98,7 @@ func (e *Engine) configure(ctx context.Context, allowed []string) error {
 	defer conn.Close()
 	settings := []string{
 		"SET GLOBAL TimeZone = 'UTC'",
-		"SET GLOBAL integer_division = true",       // Trino: 7 / 2 = 3
+		"SET GLOBAL integer_division = true",           // Trino: 7 / 2 = 3
 		"SET GLOBAL default_null_order = 'NULLS_LAST'", // Trino: NULLs last both ways
 		"SET GLOBAL preserve_insertion_order = false",  // Athena promises no order without ORDER BY
 		"SET GLOBAL parquet_metadata_cache = true",

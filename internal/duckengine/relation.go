@@ -16,8 +16,8 @@ const fileColumn = "__weir_file"
 // scan is one table function call over a group of a relation's files and
 // the expressions that turn what it reads into the table's data columns.
 type scan struct {
-	from  string       // e.g. read_json([...], ...)
-	exprs []string     // one per data column, over the scan's columns (qualified __d.)
+	from  string   // e.g. read_json([...], ...)
+	exprs []string // one per data column, over the scan's columns (qualified __d.)
 	files []query.DataFile
 }
 

@@ -67,9 +67,9 @@ type Relation struct {
 
 // DataFile is one file of a relation.
 type DataFile struct {
-	Path      string   // local path the engine reads
-	URI       string   // s3://bucket/key, for messages
-	Size      int64    // bytes
+	Path      string // local path the engine reads
+	URI       string // s3://bucket/key, for messages
+	Size      int64  // bytes
 	ModTime   time.Time
 	Partition []string // the partition's values in key order; nil if the table is not partitioned
 }
