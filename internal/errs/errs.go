@@ -107,11 +107,15 @@ func KindOf(err error) Kind {
 	return Other
 }
 
-// Message returns the innermost message of err without the operation
-// prefixes added by E, for showing to users.
+// Message returns err's message without the operation prefixes of the
+// *Error values wrapped directly around it, for showing to users. Details
+// added by fmt.Errorf wrappers are kept.
 func Message(err error) string {
-	var e *Error
-	for errors.As(err, &e) && e.Err != nil {
+	for {
+		e, ok := err.(*Error)
+		if !ok || e.Err == nil {
+			break
+		}
 		err = e.Err
 	}
 	if err == nil {

@@ -11,7 +11,8 @@ import (
 
 func TestKindMatching(t *testing.T) {
 	base := errors.New("table traffic.raw does not exist")
-	err := fmt.Errorf("query: %w", errs.E("catalog.GetTable", errs.NotFound, base))
+	inner := errs.E("catalog.GetTable", errs.NotFound, base)
+	err := fmt.Errorf("query: %w", inner)
 
 	if !errors.Is(err, errs.NotFound) {
 		t.Fatalf("errors.Is(%v, NotFound) = false", err)
