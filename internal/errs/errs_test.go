@@ -26,8 +26,14 @@ func TestKindMatching(t *testing.T) {
 	if got := errs.KindOf(err); got != errs.NotFound {
 		t.Fatalf("KindOf = %v, want NotFound", got)
 	}
-	if got := errs.Message(err); got != base.Error() {
-		t.Fatalf("Message = %q, want %q", got, base.Error())
+	if got := errs.Message(inner); got != base.Error() {
+		t.Errorf("Message = %q, want %q", got, base.Error())
+	}
+	// Details added around a sentinel are kept.
+	sentinel := errs.E("", errs.NotFound, errors.New("object does not exist"))
+	detailed := fmt.Errorf("s3://b/k: %w", sentinel)
+	if got := errs.Message(detailed); got != "s3://b/k: object does not exist" {
+		t.Errorf("Message = %q", got)
 	}
 }
 
