@@ -191,8 +191,8 @@ func (t *Table) QualifiedName() string { return t.Database + "." + t.Name }
 // Clone returns a deep copy of t, safe to modify.
 func (t *Table) Clone() *Table {
 	c := *t
-	c.Columns = append([]Column(nil), t.Columns...)
-	c.PartitionKeys = append([]Column(nil), t.PartitionKeys...)
+	c.Columns = cloneColumns(t.Columns)
+	c.PartitionKeys = cloneColumns(t.PartitionKeys)
 	c.Parameters = cloneMap(t.Parameters)
 	c.Storage.SerDeParameters = cloneMap(t.Storage.SerDeParameters)
 	return &c
@@ -203,6 +203,24 @@ func (p *Partition) Clone() *Partition {
 	c := *p
 	c.Values = append([]string(nil), p.Values...)
 	c.Parameters = cloneMap(p.Parameters)
+	return &c
+}
+
+func cloneColumns(cols []Column) []Column {
+	if cols == nil {
+		return nil
+	}
+	out := make([]Column, len(cols))
+	for i, c := range cols {
+		out[i] = Column{Name: c.Name, Type: c.Type.Clone(), Comment: c.Comment}
+	}
+	return out
+}
+
+// Clone returns a deep copy of db.
+func (db *Database) Clone() *Database {
+	c := *db
+	c.Parameters = cloneMap(db.Parameters)
 	return &c
 }
 

@@ -23,7 +23,20 @@ var (
 // (lower case). Implementations return copies: callers may modify what they
 // get back. Every method is safe for concurrent use.
 //
-// The default database always exists and cannot be dropped.
+// Rules every implementation follows (catalogtest.RunStore checks them):
+//   - The default database always exists; dropping it fails with an
+//     errs.Invalid error.
+//   - ListDatabases and ListTables are sorted by name; ListPartitions keeps
+//     the order partitions were added in.
+//   - When both a database and a table are missing, the error is
+//     ErrDatabaseNotFound.
+//   - A partition with the wrong number of values, a partition of an
+//     unpartitioned table, or a value that is not UTF-8 fails with an
+//     errs.Invalid error. A partition repeated within one AddPartitions
+//     call counts as existing (with ifNotExists the first one wins).
+//   - Nil and empty slices and maps are the same.
+//   - UpdateTable does not touch partitions, even if the partition keys
+//     change; callers that change keys must drop the partitions.
 type Store interface {
 	CreateDatabase(ctx context.Context, db *Database) error
 	GetDatabase(ctx context.Context, name string) (*Database, error)
@@ -52,4 +65,7 @@ type Store interface {
 	DropPartitions(ctx context.Context, db, table string, values [][]string, ifExists bool) error
 	// ListPartitions returns a table's partitions in the order they were added.
 	ListPartitions(ctx context.Context, db, table string) ([]*Partition, error)
+	// UpdatePartition replaces the location and parameters of the
+	// partition with p's values, or fails with ErrPartitionNotFound.
+	UpdatePartition(ctx context.Context, db, table string, p *Partition) error
 }

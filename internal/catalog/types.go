@@ -84,6 +84,27 @@ func DecimalOf(precision, scale int) Type {
 	return Type{Kind: Decimal, Precision: precision, Scale: scale}
 }
 
+// Clone returns a deep copy of t: nested element, key, value and field
+// types are copied too.
+func (t Type) Clone() Type {
+	clonePtr := func(p *Type) *Type {
+		if p == nil {
+			return nil
+		}
+		c := p.Clone()
+		return &c
+	}
+	t.Elem, t.Key, t.Value = clonePtr(t.Elem), clonePtr(t.Key), clonePtr(t.Value)
+	if t.Fields != nil {
+		fields := make([]Field, len(t.Fields))
+		for i, f := range t.Fields {
+			fields[i] = Field{Name: f.Name, Type: f.Type.Clone()}
+		}
+		t.Fields = fields
+	}
+	return t
+}
+
 // IsStorable reports whether values of t can be stored in a Hive table.
 func (t Type) IsStorable() bool {
 	switch t.Kind {

@@ -36,13 +36,17 @@ type Options struct {
 	MemoryLimit string
 	// Threads is the number of worker threads; 0 means one per core.
 	Threads int
-	Logger  *slog.Logger
+	// Connections is how many queries can use DuckDB at once. All
+	// connections are made at start-up, before the configuration is
+	// locked, because each needs per-connection settings.
+	Connections int
+	Logger      *slog.Logger
 }
 
 // DefaultOptions returns options with no directories set and DuckDB's
 // defaults for memory and threads.
 func DefaultOptions() Options {
-	return Options{Logger: slog.New(slog.DiscardHandler)}
+	return Options{Connections: 8, Logger: slog.New(slog.DiscardHandler)}
 }
 
 // Engine is a DuckDB-backed query.Engine.
@@ -75,11 +79,24 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		dirs = append(dirs, abs+string(filepath.Separator))
 	}
-	connector, err := duckdb.NewConnector("?autoinstall_known_extensions=false&autoload_known_extensions=false&allow_community_extensions=false", nil)
+	if opts.Connections <= 0 {
+		opts.Connections = DefaultOptions().Connections
+	}
+	// errors_as_json gives structured errors with positions; it is a
+	// per-connection setting, so every connection sets it when made.
+	connector, err := duckdb.NewConnector("?autoinstall_known_extensions=false&autoload_known_extensions=false&allow_community_extensions=false",
+		func(ex driver.ExecerContext) error {
+			_, err := ex.ExecContext(context.Background(), "SET errors_as_json = true", nil)
+			return err
+		})
 	if err != nil {
 		return nil, fmt.Errorf("duckengine: start DuckDB: %w", err)
 	}
 	db := sql.OpenDB(connector)
+	db.SetMaxOpenConns(opts.Connections)
+	db.SetMaxIdleConns(opts.Connections)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
 	e := &Engine{db: db, opts: opts, logger: opts.Logger, samples: newSampleCache()}
 	if err := e.configure(ctx, dirs); err != nil {
 		db.Close()
@@ -102,8 +119,6 @@ func (e *Engine) configure(ctx context.Context, allowed []string) error {
 		"SET GLOBAL default_null_order = 'NULLS_LAST'", // Trino: NULLs last both ways
 		"SET GLOBAL preserve_insertion_order = false",  // Athena promises no order without ORDER BY
 		"SET GLOBAL parquet_metadata_cache = true",
-		"SET GLOBAL enable_progress_bar = false",
-		"SET GLOBAL errors_as_json = true",
 		"SET GLOBAL temp_directory = " + quoteString(e.opts.TempDir),
 	}
 	if e.opts.Threads > 0 {
@@ -120,6 +135,21 @@ func (e *Engine) configure(ctx context.Context, allowed []string) error {
 	if err := registerFunctions(ctx, conn); err != nil {
 		return err
 	}
+	// Make every connection now: after the lock below, new connections
+	// could not apply their settings.
+	conns := []*sql.Conn{conn}
+	for len(conns) < e.opts.Connections {
+		c, err := e.db.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("duckengine: connect: %w", err)
+		}
+		conns = append(conns, c)
+	}
+	defer func() {
+		for _, c := range conns[1:] {
+			c.Close()
+		}
+	}()
 	quoted := make([]string, len(allowed))
 	for i, d := range allowed {
 		quoted[i] = quoteString(d)
@@ -163,15 +193,14 @@ func (e *Engine) session(ctx context.Context) (*session, error) {
 	return &session{conn: conn}, nil
 }
 
-// close drops the session's views and returns the connection to the pool,
-// or discards the connection if the views cannot be dropped.
+// close drops the session's views and returns the connection to the
+// pool. Connections are never discarded (see Options.Connections); a view
+// that cannot be dropped only costs a little memory, as view names are
+// never reused.
 func (s *session) close() {
 	ctx := context.Background()
 	for _, v := range s.views {
-		if _, err := s.conn.ExecContext(ctx, "DROP VIEW IF EXISTS "+quoteIdent(v)); err != nil {
-			s.conn.Raw(func(any) error { return driver.ErrBadConn })
-			break
-		}
+		s.conn.ExecContext(ctx, "DROP VIEW IF EXISTS "+quoteIdent(v))
 	}
 	s.conn.Close()
 }

@@ -130,7 +130,7 @@ func (e *Engine) plan(ctx context.Context, s *session, job *query.Job) (*plan, e
 // serialize parses sql with DuckDB's parser and returns its syntax tree.
 func serialize(ctx context.Context, s *session, sql string) (map[string]any, error) {
 	var raw string
-	if err := s.conn.QueryRowContext(ctx, "SELECT json_serialize_sql(?)", sql).Scan(&raw); err != nil {
+	if err := s.conn.QueryRowContext(ctx, "SELECT json_serialize_sql(?::VARCHAR)::VARCHAR", sql).Scan(&raw); err != nil {
 		return nil, translateError(ctx, err, nil)
 	}
 	var root map[string]any
