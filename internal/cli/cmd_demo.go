@@ -113,7 +113,7 @@ func (e *env) runDemo(ctx context.Context, opts demo.Options) error {
 	if err != nil {
 		return err
 	}
-	step(4, "Traffic per day (jam readings: 3-reading average between 0 and 40 km/h):")
+	step(4, "Traffic per hour (a jam reading is one whose 3-reading average is between 0 and 40 km/h):")
 	fmt.Fprintln(e.stdout)
 	if err := e.printResult(ctx, a.Queries, x, queryFlags{output: outputTable, maxRows: 100}); err != nil {
 		return err

@@ -106,16 +106,15 @@ FROM
        AND currentSpeed BETWEEN 0 AND 250))`
 }
 
-// ReportSQL summarises the transformed table per day.
-const ReportSQL = `SELECT year, month, day,
+// ReportSQL summarises the transformed table per hour of the day.
+const ReportSQL = `SELECT year, month, day, hour,
        count(*) AS readings,
-       count(DISTINCT uniqueid) AS sensors,
        round(avg(currentspeed), 1) AS avg_speed,
        count_if(trafficjamindicator = 1) AS jam_readings,
-       count(DISTINCT hour) AS hours
+       round(100.0 * count_if(trafficjamindicator = 1) / count(*), 1) AS jam_percent
 FROM traffic.sls_data_pipelines_batch_transformed
-GROUP BY year, month, day
-ORDER BY year, month, day`
+GROUP BY year, month, day, hour
+ORDER BY year, month, day, hour`
 
 // Transformed is one row the pipeline's INSERT writes, computed in Go.
 type Transformed struct {

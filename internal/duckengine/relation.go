@@ -170,14 +170,20 @@ func inlineSQL(t *catalog.Table, rows [][]any) string {
 	return b.String()
 }
 
-// fileList returns a DuckDB list literal of the files' paths.
+// fileList returns a DuckDB list literal of the files' paths, each once
+// (a file shared by partitions is read once and joined to each).
 func fileList(files []query.DataFile) string {
 	var b strings.Builder
 	b.WriteByte('[')
-	for i, f := range files {
-		if i > 0 {
+	seen := map[string]bool{}
+	for _, f := range files {
+		if seen[f.Path] {
+			continue
+		}
+		if len(seen) > 0 {
 			b.WriteString(", ")
 		}
+		seen[f.Path] = true
 		b.WriteString(quoteString(f.Path))
 	}
 	b.WriteByte(']')

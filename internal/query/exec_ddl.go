@@ -470,14 +470,10 @@ func (x *execCtx) setLocation(ctx context.Context, st *statement.AlterTableSetLo
 	if err != nil {
 		return err
 	}
-	// Replace the partition in one call: drop and re-add with the location.
-	if err := x.svc.opts.Catalog.DropPartitions(ctx, t.Database, t.Name, [][]string{values}, false); err != nil {
-		if errors.Is(err, catalog.ErrPartitionNotFound) {
-			return ErrorAt("PARTITION_NOT_FOUND", st.Partition.Span.Start, "partition %s does not exist", catalog.PartitionName(t.PartitionKeys, values))
-		}
-		return err
+	err = x.svc.opts.Catalog.UpdatePartition(ctx, t.Database, t.Name, &catalog.Partition{Values: values, Location: u.AsPrefix().String()})
+	if errors.Is(err, catalog.ErrPartitionNotFound) {
+		return ErrorAt("PARTITION_NOT_FOUND", st.Partition.Span.Start, "partition %s does not exist", catalog.PartitionName(t.PartitionKeys, values))
 	}
-	_, err = x.svc.opts.Catalog.AddPartitions(ctx, t.Database, t.Name, []*catalog.Partition{{Values: values, Location: u.AsPrefix().String(), CreateTime: x.svc.opts.Now()}}, false)
 	return err
 }
 

@@ -213,49 +213,55 @@ func hiddenKey(rel string) bool {
 }
 
 // partitionFiles lists the files of the given partitions. A file under
-// several partitions' locations (nested locations) belongs to the one
-// whose location is longest. Partitions under the table location are
+// several partitions' locations (nested locations) belongs to the
+// partitions whose location is longest; partitions sharing a location
+// all read its files, as in Hive. Partitions under the table location are
 // listed with one walk of the location when there are many of them.
 func (s *Service) partitionFiles(ctx context.Context, t *catalog.Table, parts []*catalog.Partition) ([]DataFile, error) {
 	if len(parts) == 0 {
 		return nil, nil
 	}
 	tableLoc := asFolder(t.Location)
-	byLoc := map[string]*catalog.Partition{}
-	var inside, outside []*catalog.Partition
+	byLoc := map[string][]*catalog.Partition{}
+	var locs []string // in partition order, each once
 	for _, p := range parts {
 		loc := asFolder(p.Location)
 		if loc == "" {
 			loc = tableLoc + catalog.PartitionName(t.PartitionKeys, p.Values) + "/"
 		}
-		byLoc[loc] = p
+		if _, ok := byLoc[loc]; !ok {
+			locs = append(locs, loc)
+		}
+		byLoc[loc] = append(byLoc[loc], p)
+	}
+	var inside, outside []string
+	for _, loc := range locs {
 		if strings.HasPrefix(loc, tableLoc) {
-			inside = append(inside, p)
+			inside = append(inside, loc)
 		} else {
-			outside = append(outside, p)
+			outside = append(outside, loc)
 		}
 	}
 	var files []DataFile
+	add := func(f DataFile) {
+		for _, p := range owners(f.URI, byLoc) {
+			f.Partition = p.Values
+			files = append(files, f)
+		}
+	}
 	if len(inside) > 64 {
 		all, err := s.listFiles(ctx, tableLoc, nil)
 		if err != nil {
 			return nil, err
 		}
 		for _, f := range all {
-			if p := owner(f.URI, byLoc); p != nil {
-				f.Partition = p.Values
-				files = append(files, f)
-			}
+			add(f)
 		}
 	} else {
 		outside = append(outside, inside...)
 	}
-	for _, p := range outside {
-		loc := asFolder(p.Location)
-		if loc == "" {
-			loc = tableLoc + catalog.PartitionName(t.PartitionKeys, p.Values) + "/"
-		}
-		pf, err := s.listFiles(ctx, loc, p.Values)
+	for _, loc := range outside {
+		pf, err := s.listFiles(ctx, loc, nil)
 		if err != nil {
 			if errorsIsNotExist(err) {
 				continue // a partition whose bucket is gone has no rows
@@ -263,28 +269,33 @@ func (s *Service) partitionFiles(ctx context.Context, t *catalog.Table, parts []
 			return nil, err
 		}
 		for _, f := range pf {
-			if owner(f.URI, byLoc) == p {
-				files = append(files, f)
+			if ownerLoc(f.URI, byLoc) == loc {
+				add(f)
 			}
 		}
 	}
-	sort.Slice(files, func(i, j int) bool { return files[i].URI < files[j].URI })
+	sort.SliceStable(files, func(i, j int) bool { return files[i].URI < files[j].URI })
 	return files, nil
 }
 
-// owner returns the partition with the longest location containing uri.
-func owner(uri string, byLoc map[string]*catalog.Partition) *catalog.Partition {
+// ownerLoc returns the longest partition location containing uri.
+func ownerLoc(uri string, byLoc map[string][]*catalog.Partition) string {
 	dir := uri
 	for {
 		i := strings.LastIndexByte(strings.TrimSuffix(dir, "/"), '/')
 		if i < len("s3://") {
-			return nil
+			return ""
 		}
 		dir = dir[:i+1]
-		if p, ok := byLoc[dir]; ok {
-			return p
+		if _, ok := byLoc[dir]; ok {
+			return dir
 		}
 	}
+}
+
+// owners returns the partitions at the longest location containing uri.
+func owners(uri string, byLoc map[string][]*catalog.Partition) []*catalog.Partition {
+	return byLoc[ownerLoc(uri, byLoc)]
 }
 
 func errorsIsNotExist(err error) bool {
