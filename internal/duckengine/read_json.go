@@ -206,9 +206,81 @@ func jsonConvert(src string, t catalog.Type, path string, nested func(string) []
 	case t.Kind == catalog.Timestamp:
 		return "weir_json_timestamp(" + src + ")"
 	case t.IsComplex():
-		return fmt.Sprintf("TRY_CAST(json_transform(%s, %s) AS %s)", src, quoteString(jsonStructure(t, path, nested)), sqlType(t))
+		if nestedConflict(t, path, nested) {
+			return jsonNested(src, t, path, nested)
+		}
+		// A value of the wrong shape (a string for a struct) is NULL, not
+		// a struct of NULLs.
+		return fmt.Sprintf("CASE WHEN json_type(%s) = '%s' THEN TRY_CAST(json_transform(%s, %s) AS %s) END",
+			src, jsonShape(t), src, quoteString(jsonStructure(t, path, nested)), sqlType(t))
+	case t.IsInteger():
+		// DuckDB rounds "80.5" to 81; the SerDes do not read fractions
+		// into integer columns.
+		return fmt.Sprintf("CASE WHEN strpos(%s, '.') = 0 THEN TRY_CAST(%s AS %s) END", src, src, sqlType(t))
 	}
 	return fmt.Sprintf("TRY_CAST(%s AS %s)", src, sqlType(t))
+}
+
+// jsonShape is the json_type of values of a complex type.
+func jsonShape(t catalog.Type) string {
+	if t.Kind == catalog.Array {
+		return "ARRAY"
+	}
+	return "OBJECT"
+}
+
+// nestedConflict reports whether some struct field under path is spelled
+// in more than one way in the data.
+func nestedConflict(t catalog.Type, path string, nested func(string) []string) bool {
+	switch t.Kind {
+	case catalog.Struct:
+		for _, f := range t.Fields {
+			fp := path + "." + strings.ToLower(f.Name)
+			if len(nested(fp)) > 1 || nestedConflict(f.Type, fp, nested) {
+				return true
+			}
+		}
+	case catalog.Array:
+		return nestedConflict(*t.Elem, path, nested)
+	case catalog.Map:
+		return nestedConflict(*t.Value, path, nested)
+	}
+	return false
+}
+
+// jsonNested converts a JSON value field by field, taking each struct
+// field from whichever of its spellings is present. It is slower than
+// json_transform and used only when the data spells a field two ways.
+func jsonNested(src string, t catalog.Type, path string, nested func(string) []string) string {
+	switch t.Kind {
+	case catalog.Struct:
+		var fields []string
+		for _, f := range t.Fields {
+			fp := path + "." + strings.ToLower(f.Name)
+			spellings := nested(fp)
+			if len(spellings) == 0 {
+				spellings = []string{f.Name}
+			}
+			var alts []string
+			for _, sp := range spellings {
+				alts = append(alts, fmt.Sprintf("json_extract(%s, %s)", src, quoteString(`$."`+strings.ReplaceAll(sp, `"`, `\"`)+`"`)))
+			}
+			value := alts[0]
+			if len(alts) > 1 {
+				value = "coalesce(" + strings.Join(alts, ", ") + ")"
+			}
+			fields = append(fields, quoteIdent(f.Name)+" := "+jsonNested(value, f.Type, fp, nested))
+		}
+		return fmt.Sprintf("CASE WHEN json_type(%s) = 'OBJECT' THEN struct_pack(%s) END", src, strings.Join(fields, ", "))
+	case catalog.Array:
+		v := fmt.Sprintf("__j%d", strings.Count(path, ".")+len(path))
+		return fmt.Sprintf("CASE WHEN json_type(%s) = 'ARRAY' THEN list_transform(json_transform(%s, '[\"JSON\"]'), %s -> %s) END",
+			src, src, v, jsonNested(v, *t.Elem, path, nested))
+	case catalog.Map:
+		return fmt.Sprintf("CASE WHEN json_type(%s) = 'OBJECT' THEN TRY_CAST(json_transform(%s, %s) AS %s) END",
+			src, src, quoteString(jsonStructure(t, path, nested)), sqlType(t))
+	}
+	return jsonConvert(fmt.Sprintf("(%s ->> '$')", src), t, path, nested)
 }
 
 // jsonStructure returns a json_transform structure for t, using the key

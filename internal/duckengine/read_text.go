@@ -87,7 +87,7 @@ func textConvert(src string, t catalog.Type, level int, seps []string, nullForma
 			part := fmt.Sprintf("split_part(%s, %s, %d)", src, sep(level), i+1)
 			fields = append(fields, quoteIdent(f.Name)+" := "+textConvert(part, f.Type, level+1, seps, nullFormat))
 		}
-		return nullable(src, "struct_pack("+strings.Join(fields, ", ")+")")
+		return nullable(src, fmt.Sprintf("CASE WHEN %s IS NULL THEN NULL ELSE struct_pack(%s) END", src, strings.Join(fields, ", ")))
 	}
 	return nullable(src, fmt.Sprintf("TRY_CAST(%s AS %s)", src, sqlType(t)))
 }
@@ -123,10 +123,10 @@ func (e *Engine) openCSVScans(t *catalog.Table, files []query.DataFile) ([]scan,
 	var cols, names []string
 	for i := range t.Columns {
 		cols = append(cols, fmt.Sprintf("'c%d': 'VARCHAR'", i))
-		names = append(names, fmt.Sprintf("c%d", i))
+		names = append(names, fmt.Sprintf("'c%d'", i))
 	}
 	from := fmt.Sprintf("read_csv(%s, auto_detect = false, header = false, skip = %d, delim = %s, quote = %s, escape = %s, columns = {%s}, force_not_null = [%s], null_padding = true, strict_mode = false, filename = '%s', hive_partitioning = false)",
-		fileList(files), skip, quoteString(sepc), quoteString(quote), quoteString(escape), strings.Join(cols, ", "), quoteString(strings.Join(names, "', '")), fileColumn)
+		fileList(files), skip, quoteString(sepc), quoteString(quote), quoteString(escape), strings.Join(cols, ", "), strings.Join(names, ", "), fileColumn)
 	uri := fmt.Sprintf("replace(__d.%s, %s, 's3://')", fileColumn, quoteString(strings.TrimSuffix(e.opts.LakeDir, "/")+"/"))
 	exprs := make([]string, len(t.Columns))
 	for i, c := range t.Columns {

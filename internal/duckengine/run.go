@@ -109,10 +109,10 @@ func castSelect(sql string, queryCols []query.ResultColumn, out []query.OutputCo
 		if i > 0 {
 			b.WriteString(", ")
 		}
+		// Always cast: types that look alike to Athena differ in DuckDB
+		// (sum() is HUGEINT, which Parquet would store as a double).
 		if oc.From < 0 {
 			fmt.Fprintf(&b, "CAST(NULL AS %s)", sqlType(oc.Type))
-		} else if queryCols[oc.From].Type.Equal(oc.Type) {
-			fmt.Fprintf(&b, "__q.__c%d", oc.From)
 		} else {
 			fmt.Fprintf(&b, "CAST(__q.__c%d AS %s)", oc.From, sqlType(oc.Type))
 		}

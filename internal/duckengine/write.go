@@ -255,12 +255,13 @@ func (w *writer) partitionedText(ctx context.Context, sel string, inner int) (*q
 // textSelect wraps sel so that each column is written the way the target
 // SerDe reads it, and returns where sel starts in the result.
 func (w *writer) textSelect(sel string, cols []query.OutputColumn) (string, int) {
-	if w.spec.Format == catalog.FormatJSON {
-		return sel, 0
-	}
 	var exprs []string
 	for i, oc := range cols {
-		exprs = append(exprs, textEncode(fmt.Sprintf("__t.__c%d", i), oc.Type, 1)+" AS "+quoteIdent(oc.Name))
+		expr := fmt.Sprintf("__t.__c%d", i)
+		if w.spec.Format != catalog.FormatJSON {
+			expr = textEncode(expr, oc.Type, 1)
+		}
+		exprs = append(exprs, expr+" AS "+quoteIdent(oc.Name))
 	}
 	var aliases []string
 	for i := range cols {
@@ -280,12 +281,15 @@ func textEncode(src string, t catalog.Type, level int) string {
 	}
 	switch t.Kind {
 	case catalog.Array:
+		// array_to_string of an empty list is NULL in DuckDB; Hive writes
+		// an empty field.
 		v := fmt.Sprintf("__x%d", level)
-		return fmt.Sprintf("array_to_string(list_transform(%s, %s -> %s), %s)", src, v, inner(v, *t.Elem, level+1), sep(level))
+		return fmt.Sprintf("CASE WHEN %s IS NULL THEN NULL ELSE coalesce(array_to_string(list_transform(%s, %s -> %s), %s), '') END",
+			src, src, v, inner(v, *t.Elem, level+1), sep(level))
 	case catalog.Map:
 		v := fmt.Sprintf("__x%d", level)
-		return fmt.Sprintf("array_to_string(list_transform(map_entries(%s), %s -> %s || %s || %s), %s)", src, v,
-			inner(v+".key", *t.Key, level+2), sep(level+1), inner(v+".value", *t.Value, level+2), sep(level))
+		return fmt.Sprintf("CASE WHEN %s IS NULL THEN NULL ELSE coalesce(array_to_string(list_transform(map_entries(%s), %s -> %s || %s || %s), %s), '') END",
+			src, src, v, inner(v+".key", *t.Key, level+2), sep(level+1), inner(v+".value", *t.Value, level+2), sep(level))
 	case catalog.Struct:
 		var parts []string
 		for _, f := range t.Fields {

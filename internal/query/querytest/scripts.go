@@ -292,7 +292,7 @@ func formatResult(cols []query.ColumnInfo, rows [][]*string, sortRows bool) stri
 			case *v == "":
 				vals[j] = "''"
 			default:
-				vals[j] = strings.NewReplacer("|", `\|`, "\n", `\n`, "\t", `\t`).Replace(*v)
+				vals[j] = strings.NewReplacer("|", `\|`, "\n", `\n`, "\t", `\t`).Replace(uuidPattern.ReplaceAllString(*v, "<id>"))
 			}
 		}
 		lines[i] = strings.Join(vals, " | ")
