@@ -100,23 +100,28 @@ func sampleJSONKeys(path string) *keySample {
 		if len(line) == 0 || line[0] != '{' {
 			continue
 		}
-		var v any
-		if json.Unmarshal(line, &v) != nil {
-			continue
-		}
-		s.add("", v, 0)
+		dec := json.NewDecoder(bytes.NewReader(line))
+		s.value(dec, "", 0) // a malformed line just ends the walk early
 	}
 	return s
 }
 
-func (s *keySample) add(prefix string, v any, depth int) {
-	if depth > 32 {
-		return
+// value walks one JSON value from dec, noting object keys in the order
+// they appear, so that the first spelling in the data comes first.
+func (s *keySample) value(dec *json.Decoder, prefix string, depth int) bool {
+	tok, err := dec.Token()
+	if err != nil || depth > 32 {
+		return false
 	}
-	switch x := v.(type) {
-	case map[string]any:
+	switch tok {
+	case json.Delim('{'):
 		seen := map[string]string{}
-		for k, val := range x {
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return false
+			}
+			k, _ := kt.(string)
 			lk := strings.ToLower(k)
 			p := lk
 			if prefix != "" {
@@ -127,13 +132,22 @@ func (s *keySample) add(prefix string, v any, depth int) {
 			}
 			seen[lk] = k
 			s.note(p, k)
-			s.add(p, val, depth+1)
+			if !s.value(dec, p, depth+1) {
+				return false
+			}
 		}
-	case []any:
-		for _, e := range x {
-			s.add(prefix, e, depth+1)
+		_, err := dec.Token() // '}'
+		return err == nil
+	case json.Delim('['):
+		for dec.More() {
+			if !s.value(dec, prefix, depth+1) {
+				return false
+			}
 		}
+		_, err := dec.Token() // ']'
+		return err == nil
 	}
+	return true
 }
 
 func (s *keySample) note(path, spelling string) {
