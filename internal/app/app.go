@@ -34,6 +34,8 @@ type Options struct {
 	// NoEngine skips starting the SQL engine, for commands that only
 	// change the lake.
 	NoEngine bool
+	// AfterMove is passed to the query service (see query.Options).
+	AfterMove func(n int)
 }
 
 // App is an opened data directory with its components.
@@ -110,6 +112,7 @@ func open(ctx context.Context, opts Options, work bool) (*App, error) {
 	qopts.OutputLocation = cfg.Query.OutputLocation
 	qopts.MaxConcurrent = cfg.Query.MaxConcurrent
 	qopts.Logger = logger
+	qopts.AfterMove = opts.AfterMove
 	if work && !opts.NoEngine {
 		eopts := duckengine.DefaultOptions()
 		eopts.LakeDir, eopts.StagingDir, eopts.TempDir = dir.LakePath(), dir.StagingPath(), dir.TempPath()

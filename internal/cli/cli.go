@@ -179,6 +179,18 @@ func (e *env) open(ctx context.Context, command string) (*app.App, error) {
 		return nil, err
 	}
 	opts := app.Options{Config: cfg, Command: command, Logger: e.logger(cfg)}
+	// WEIR_TEST_CRASH_AFTER_MOVES=N makes the process exit abruptly after
+	// moving N files of a write into place: crash tests use it to check
+	// that the next start finishes the write.
+	if v := e.getenv("WEIR_TEST_CRASH_AFTER_MOVES"); v != "" {
+		var n int
+		fmt.Sscan(v, &n)
+		opts.AfterMove = func(i int) {
+			if i >= n {
+				os.Exit(137)
+			}
+		}
+	}
 	if fd := e.getenv("WEIR_LOCK_FD"); fd != "" {
 		var n int
 		if _, err := fmt.Sscan(fd, &n); err == nil && n > 2 {

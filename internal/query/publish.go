@@ -101,7 +101,10 @@ func (s *Service) publishWrite(ctx context.Context, queryID string, w *written) 
 // makes moves safe to repeat.
 func (s *Service) moveFiles(ctx context.Context, moves []FileMove) error {
 	buckets := map[string]lake.Bucket{}
-	for _, m := range moves {
+	for i, m := range moves {
+		if s.opts.AfterMove != nil && i > 0 {
+			s.opts.AfterMove(i)
+		}
 		u, err := lake.ParseURI(m.To)
 		if err != nil {
 			return err

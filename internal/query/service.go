@@ -47,6 +47,10 @@ type Options struct {
 	Logger *slog.Logger
 	Now    func() time.Time
 	NewID  func() string
+
+	// AfterMove, when set, is called after each file a write publishes is
+	// moved into place; crash tests use it to stop a process mid-publish.
+	AfterMove func(n int)
 }
 
 // DefaultOptions returns options with the defaults filled in; the
