@@ -86,8 +86,12 @@ func open(ctx context.Context, opts Options, work bool) (*App, error) {
 	a := &App{Config: cfg, Dir: dir, logger: logger}
 	if work {
 		if opts.LockFile != nil {
-			dir.Adopt(opts.LockFile)
-		} else if err := dir.Lock(datadir.Holder{Command: opts.Command}); err != nil {
+			err = dir.Adopt(opts.LockFile, datadir.Holder{Command: opts.Command})
+		} else {
+			err = dir.Lock(datadir.Holder{Command: opts.Command})
+		}
+		if err != nil {
+			dir.Unlock()
 			return nil, err
 		}
 	}

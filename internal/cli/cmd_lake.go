@@ -102,7 +102,7 @@ folder of the data directory (<data-dir>/lake/<bucket>/<key>).`,
 				return err
 			}
 			if force {
-				if err := e.lakeRemove(cmd.Context(), u.String()+"/", true); err != nil {
+				if err := e.lakeRemove(cmd.Context(), u.String(), true); err != nil { // u.String() is "s3://bucket/"
 					return err
 				}
 			}

@@ -149,7 +149,7 @@ type jsonResult struct {
 	SubstatementType string           `json:"substatement_type"`
 	Error            *jsonError       `json:"error,omitempty"`
 	Columns          []jsonColumn     `json:"columns,omitempty"`
-	Rows             [][]*string      `json:"rows,omitempty"`
+	Rows             [][]*string      `json:"rows,omitzero"` // [] for a read with no rows
 	UpdateCount      *int64           `json:"update_count,omitempty"`
 	Statistics       query.Statistics `json:"statistics"`
 	OutputLocation   string           `json:"output_location,omitempty"`

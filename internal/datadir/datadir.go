@@ -118,9 +118,18 @@ func (d *Dir) Lock(holder Holder) error {
 
 // Adopt takes over a lock file that an ancestor process locked and passed
 // down (flock locks belong to the open file, so they survive the parent's
-// exit while the child holds the file open).
-func (d *Dir) Adopt(f *os.File) {
+// exit while the child holds the file open). It records holder (this
+// process, as for Lock) in the lock file, so that a process refused the
+// lock is told who holds it now rather than the parent that has exited.
+func (d *Dir) Adopt(f *os.File, holder Holder) error {
 	d.lock = f
+	if holder.PID == 0 {
+		holder.PID = os.Getpid()
+	}
+	if holder.Since.IsZero() {
+		holder.Since = time.Now().UTC()
+	}
+	return writeHolder(f, holder)
 }
 
 // LockFile returns the open lock file while the lock is held, so that a

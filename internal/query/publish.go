@@ -138,7 +138,9 @@ func (s *Service) recover(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("query: read pending writes: %w", err)
 	}
+	published := map[string]bool{} // executions whose committed write was finished here
 	for _, c := range pending {
+		published[c.QueryID] = true
 		if err := s.moveFiles(ctx, c.Moves); err != nil {
 			return fmt.Errorf("query: finish write of %s: %w", c.QueryID, err)
 		}
@@ -171,6 +173,11 @@ func (s *Service) recover(ctx context.Context) error {
 			e := execs[i]
 			switch e.State {
 			case StateRunning:
+				if published[e.ID] {
+					// Its data is in place: running it again would write it twice.
+					s.finish(ctx, e, EventFail, Errorf("SERVER_SHUTTING_DOWN", "weir stopped after the query's write was committed (the process exited); the written files were published when weir next started, so do not run it again"), nil)
+					continue
+				}
 				s.finish(ctx, e, EventFail, Errorf("SERVER_SHUTTING_DOWN", "weir stopped while the query was running (the process exited); run it again"), nil)
 			case StateQueued:
 				s.mu.Lock()

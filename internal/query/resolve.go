@@ -149,10 +149,16 @@ func (s *Service) table(ctx context.Context, db, name string, offset int) (*cata
 		return t, nil
 	}
 	if errors.Is(err, catalog.ErrTableNotFound) || errors.Is(err, catalog.ErrDatabaseNotFound) {
+		// Keep the catalog error as the cause: Resolver promises errors
+		// wrapping catalog.ErrTableNotFound.
 		if _, derr := s.opts.Catalog.GetDatabase(ctx, db); errors.Is(derr, catalog.ErrDatabaseNotFound) {
-			return nil, ErrorAt("SCHEMA_NOT_FOUND", offset, "Schema '%s' does not exist", db)
+			qe := ErrorAt("SCHEMA_NOT_FOUND", offset, "Schema '%s' does not exist", db)
+			qe.Err = derr
+			return nil, qe
 		}
-		return nil, ErrorAt("TABLE_NOT_FOUND", offset, "Table 'awsdatacatalog.%s.%s' does not exist", db, name)
+		qe := ErrorAt("TABLE_NOT_FOUND", offset, "Table 'awsdatacatalog.%s.%s' does not exist", db, name)
+		qe.Err = err
+		return nil, qe
 	}
 	return nil, err
 }

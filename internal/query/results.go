@@ -2,7 +2,6 @@ package query
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -185,7 +184,11 @@ func (w *resultWriter) commit(ctx context.Context, statementType string, updateC
 	if err != nil {
 		return err
 	}
-	if _, err := b.Put(ctx, u.Key+".metadata", bytes.NewReader(mb)); err != nil {
+	metaPath := w.path + ".metadata"
+	if err := os.WriteFile(metaPath, mb, 0o644); err != nil {
+		return fmt.Errorf("stage results: %w", err)
+	}
+	if _, err := lake.Publish(ctx, b, metaPath, u.Key+".metadata"); err != nil {
 		return Errorf("HIVE_FILESYSTEM_ERROR", "cannot write results to %s: %v", w.e.OutputLocation, err)
 	}
 	if _, err := lake.Publish(ctx, b, w.path, u.Key); err != nil {
@@ -198,8 +201,10 @@ func (w *resultWriter) commit(ctx context.Context, statementType string, updateC
 func (w *resultWriter) abort() {
 	if !w.done {
 		w.f.Close()
-		os.Remove(w.path)
 	}
+	os.Remove(w.path)
+	os.Remove(w.path + ".metadata")
+	os.Remove(filepath.Dir(w.path)) // the execution's staging folder, unless a write still uses it
 }
 
 // ResultPage is one page of a result set (GetQueryResults).

@@ -313,6 +313,11 @@ func (s *Service) Wait(ctx context.Context, id string) (*Execution, error) {
 // running, and re-queues executions it left queued.
 func (s *Service) Run(ctx context.Context) error {
 	if err := s.recover(ctx); err != nil {
+		if ctx.Err() != nil {
+			// Stopped before recovery finished: not a failure, and the
+			// next Run recovers again.
+			return nil
+		}
 		return err
 	}
 	s.mu.Lock()

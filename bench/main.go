@@ -1,0 +1,274 @@
+// Command bench measures weir against raw DuckDB in the same run and
+// prints the ratios as a Markdown table (the README's performance table).
+//
+//	go run ./bench                 # 2,000,000 events, 3 runs each
+//	go run ./bench -events 200000  # a quick check
+//
+// Repartition: seed 000's INSERT INTO (window averages, partitioned by
+// year/month/day/hour, Parquet + Snappy) over generated traffic events
+// (JSON lines in arrival-hour folders), run as `weir query` in its own
+// process, against the same SELECT in a raw DuckDB COPY ... PARTITION_BY
+// over the same files, also in its own process. Time is wall clock; memory
+// is the peak resident set size of the process.
+//
+// SELECT 1: submit → results latency through weir's query service in
+// process (the Athena API path: StartQueryExecution, wait, GetQueryResults).
+package main
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/weirdata/weir/internal/app"
+	"github.com/weirdata/weir/internal/config"
+	"github.com/weirdata/weir/internal/demo"
+	"github.com/weirdata/weir/internal/query"
+)
+
+func main() {
+	events := flag.Int("events", 2_000_000, "traffic events to generate")
+	sensors := flag.Int("sensors", 400, "sensors (one reading per sensor per minute)")
+	runs := flag.Int("runs", 3, "runs of each measurement (the median is reported)")
+	work := flag.String("dir", "", "working directory (default: a temporary one, removed afterwards)")
+	raw := flag.String("raw-sql", "", "internal: run this SQL in raw DuckDB and exit")
+	flag.Parse()
+	if *raw != "" {
+		runRaw(*raw)
+		return
+	}
+	if err := run(*events, *sensors, *runs, *work); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// runRaw is the baseline process: DuckDB with its defaults, nothing else.
+func runRaw(q string) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(q); err != nil {
+		log.Fatal(err)
+	}
+}
+
+type measurement struct {
+	wall time.Duration
+	rss  int64 // bytes
+}
+
+func measure(cmd *exec.Cmd) (measurement, error) {
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return measurement{}, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, out.String())
+	}
+	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	m := measurement{wall: time.Since(start)}
+	if ru != nil {
+		m.rss = ru.Maxrss * 1024
+	}
+	return m, nil
+}
+
+func median(ms []measurement) measurement {
+	sort.Slice(ms, func(i, j int) bool { return ms[i].wall < ms[j].wall })
+	m := ms[len(ms)/2]
+	rss := make([]int64, len(ms))
+	for i, x := range ms {
+		rss[i] = x.rss
+	}
+	sort.Slice(rss, func(i, j int) bool { return rss[i] < rss[j] })
+	m.rss = rss[len(rss)/2]
+	return m
+}
+
+func run(events, sensors, runs int, work string) error {
+	ctx := context.Background()
+	if work == "" {
+		dir, err := os.MkdirTemp("", "weir-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		work = dir
+	}
+	bin := filepath.Join(work, "weir")
+	self := filepath.Join(work, "bench")
+	fmt.Fprintln(os.Stderr, "building weir and the baseline...")
+	for _, b := range [][]string{{"-o", bin, "./cmd/weir"}, {"-o", self, "./bench"}} {
+		cmd := exec.Command("go", append([]string{"build"}, b...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("go build %v: %w\n%s", b, err, out)
+		}
+	}
+	dataDir := filepath.Join(work, "data")
+	cfg := config.Default()
+	cfg.DataDir = dataDir
+	fmt.Fprintf(os.Stderr, "generating %d events...\n", events)
+	a, err := app.Open(ctx, app.Options{Config: cfg, Command: "bench"})
+	if err != nil {
+		return err
+	}
+	evs := demo.Generate(demo.Options{Events: events, Sensors: sensors, Start: time.Date(2020, 5, 12, 0, 0, 0, 0, time.UTC), Seed: 1})
+	rawBucket, err := a.Lake.CreateBucket(ctx, demo.RawBucket)
+	if err != nil {
+		return err
+	}
+	if _, err := a.Lake.CreateBucket(ctx, demo.TransformedBucket); err != nil {
+		return err
+	}
+	folders, err := demo.Write(ctx, rawBucket, "", evs)
+	if err != nil {
+		return err
+	}
+	var size int64
+	for _, f := range folders {
+		size += f.Bytes
+	}
+	selectOne, err := setupAndTime(ctx, a, folders)
+	a.Close()
+	if err != nil {
+		return err
+	}
+
+	days := demo.Days(evs)
+	var dayValues []string
+	for _, d := range days {
+		dayValues = append(dayValues, d.Format("02"))
+	}
+	insert := demo.InsertSQL(days[0].Format("2006"), days[0].Format("01"), dayValues)
+	insertFile := filepath.Join(work, "insert.sql")
+	if err := os.WriteFile(insertFile, []byte(insert), 0o644); err != nil {
+		return err
+	}
+	// The baseline: the same SELECT over the same files, read with DuckDB's
+	// own JSON detection, written with COPY ... PARTITION_BY.
+	selectSQL := insert[strings.Index(insert, "SELECT"):]
+	selectSQL = strings.Replace(selectSQL, "FROM traffic.raw", "FROM read_json('"+filepath.Join(dataDir, "lake", demo.RawBucket)+"/**', format = 'newline_delimited')", 1)
+	selectSQL = selectSQL[:strings.Index(selectSQL, "WHERE partition_0")] + "WHERE currentSpeed BETWEEN 0 AND 250))"
+
+	var weirRuns, rawRuns []measurement
+	for i := range runs {
+		fmt.Fprintf(os.Stderr, "run %d/%d: weir query...\n", i+1, runs)
+		m, err := measure(exec.Command(bin, "--data-dir", dataDir, "query", "-f", insertFile))
+		if err != nil {
+			return err
+		}
+		weirRuns = append(weirRuns, m)
+		out := filepath.Join(work, fmt.Sprintf("raw-out-%d", i))
+		copySQL := "COPY (" + selectSQL + ") TO '" + out + "' (FORMAT PARQUET, COMPRESSION SNAPPY, PARTITION_BY (year, month, day, hour))"
+		fmt.Fprintf(os.Stderr, "run %d/%d: raw DuckDB...\n", i+1, runs)
+		m, err = measure(exec.Command(self, "-raw-sql", copySQL))
+		if err != nil {
+			return err
+		}
+		rawRuns = append(rawRuns, m)
+		os.RemoveAll(out)
+	}
+	w, r := median(weirRuns), median(rawRuns)
+	fmt.Printf("Measured %s on %d cores, %s of JSON lines (%d events in %d files); median of %d runs.\n\n",
+		time.Now().UTC().Format("2006-01-02"), numCPU(), humanBytes(size), events, len(folders), runs)
+	fmt.Println("| measurement | weir | baseline (same run) | ratio | goal |")
+	fmt.Println("|---|---|---|---|---|")
+	fmt.Printf("| seed 000 repartition, time | %.2f s | %.2f s (raw DuckDB COPY) | %.2f× | ≤ 1.10× |\n", w.wall.Seconds(), r.wall.Seconds(), w.wall.Seconds()/r.wall.Seconds())
+	fmt.Printf("| seed 000 repartition, peak memory | %s | %s (raw DuckDB COPY) | %.2f× | ≤ 1.5× |\n", humanBytes(w.rss), humanBytes(r.rss), float64(w.rss)/float64(r.rss))
+	fmt.Printf("| `SELECT 1` submit → results, p50 | %.2f ms | — | — | < 5 ms |\n", ms(selectOne[len(selectOne)/2]))
+	fmt.Printf("| `SELECT 1` submit → results, p99 | %.2f ms | — | — | — |\n", ms(selectOne[len(selectOne)*99/100]))
+	return nil
+}
+
+// setupAndTime creates the pipeline's tables and times SELECT 1.
+func setupAndTime(ctx context.Context, a *app.App, folders []demo.Folder) ([]time.Duration, error) {
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- a.Run(runCtx) }()
+	defer func() { stop(); <-done }()
+	for _, s := range demo.SetupSQL(folders) {
+		if err := exec1(ctx, a, s); err != nil {
+			return nil, err
+		}
+	}
+	return latency(ctx, a, "SELECT 1", 300)
+}
+
+// latency times Start → Wait → Results in process, sorted.
+func latency(ctx context.Context, a *app.App, sql string, n int) ([]time.Duration, error) {
+	var out []time.Duration
+	for i := 0; i < n; i++ {
+		t0 := time.Now()
+		id, err := a.Queries.Start(ctx, query.StartInput{Query: sql})
+		if err != nil {
+			return nil, err
+		}
+		x, err := a.Queries.Wait(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if x.State != query.StateSucceeded {
+			return nil, fmt.Errorf("%s: %s", sql, x.StateChangeReason)
+		}
+		if _, err := a.Queries.Results(ctx, id, "", 0); err != nil {
+			return nil, err
+		}
+		out = append(out, time.Since(t0))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out, nil
+}
+
+func exec1(ctx context.Context, a *app.App, sql string) error {
+	id, err := a.Queries.Start(ctx, query.StartInput{Query: sql})
+	if err != nil {
+		return err
+	}
+	x, err := a.Queries.Wait(ctx, id)
+	if err != nil {
+		return err
+	}
+	if x.State != query.StateSucceeded {
+		return fmt.Errorf("%s\n%s", x.StateChangeReason, sql)
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func numCPU() int {
+	n := 0
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "processor") {
+			n++
+		}
+	}
+	return n
+}
+
+func humanBytes(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
+}
