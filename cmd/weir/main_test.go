@@ -420,3 +420,14 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version printed %q", out)
 	}
 }
+
+// readFile returns the content of a file of the data directory, "" if
+// it does not exist.
+func readFile(t testing.TB, dataDir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dataDir, name))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -17,8 +17,9 @@ type duckError struct {
 	Message  string `json:"exception_message"`
 	Subtype  string `json:"error_subtype"`
 	Position string `json:"position"`
-	Name     string `json:"name"`
-	Kind     string `json:"type"` // for catalog errors: "Table", "Scalar Function", ...
+	Name       string `json:"name"`
+	Kind       string `json:"type"`       // for catalog errors: "Table", "Scalar Function", ...
+	Candidates string `json:"candidates"` // DuckDB's suggestions, comma-separated
 }
 
 // parseDuckError extracts the structured error from a DuckDB error, which
@@ -139,7 +140,11 @@ func columnNotFound(de duckError, msg string) string {
 	if name == "" {
 		return msg
 	}
-	return fmt.Sprintf("Column '%s' cannot be resolved", name)
+	msg = fmt.Sprintf("Column '%s' cannot be resolved", name)
+	if c := strings.TrimSpace(de.Candidates); c != "" && !strings.Contains(c, "__") {
+		msg += fmt.Sprintf("; did you mean %s?", strings.ReplaceAll(c, "\"", ""))
+	}
+	return msg
 }
 
 // isErrorCode reports whether s looks like an Athena error code.

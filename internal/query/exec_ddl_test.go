@@ -175,11 +175,7 @@ TBLPROPERTIES ('skip.header.line.count' = '1', 'note' = 'a\nb')`)
 		t.Fatal(err)
 	}
 	e := env.MustExec(t, "", "SHOW CREATE TABLE orders")
-	var ddl []string
-	for _, r := range resultRows(t, env, e.ID) {
-		ddl = append(ddl, r)
-	}
-	t.Log(strings.Join(ddl, "\n"))
+	ddl := resultRows(t, env, e.ID) // one line per row
 	env.MustExec(t, "", "DROP TABLE orders")
 	env.MustExec(t, "", strings.Join(ddl, "\n"))
 	after, err := env.Meta.GetTable(ctx, "default", "orders")
