@@ -53,3 +53,24 @@ func TestSQLTypeRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseDuckType(f *testing.F) {
+	for _, s := range []string{"INTEGER", "DECIMAL(18,3)", "STRUCT(a INTEGER, \"B c\" VARCHAR[])[]", "MAP(VARCHAR, INTEGER[])", "TIMESTAMP WITH TIME ZONE", "INTEGER[3][]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		typ, err := parseDuckType(s)
+		if err != nil {
+			return
+		}
+		// Whatever parses must print as DuckDB SQL that parses back to the
+		// same Athena type.
+		back, err := parseDuckType(sqlType(typ))
+		if err != nil {
+			t.Fatalf("%q parsed as %s but its SQL %q does not parse: %v", s, typ, sqlType(typ), err)
+		}
+		if !back.Equal(typ) && typ.Kind != catalog.Unknown {
+			t.Fatalf("%q: %s → %s → %s", s, typ, sqlType(typ), back)
+		}
+	})
+}
