@@ -333,20 +333,23 @@ func lakeLs(t testing.TB, dataDir string, args ...string) []lsEntry {
 	return entries
 }
 
-// filesUnder lists the regular files under dir, relative to it, with
-// their sizes; missing dir means no files.
+// filesUnder lists the regular files under dir, relative to it (with
+// slashes), with their sizes; a missing dir holds no files.
 func filesUnder(t testing.TB, dir string) map[string]int64 {
 	t.Helper()
 	files := map[string]int64{}
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if errors.Is(err, os.ErrNotExist) && p == dir {
-			return filepath.SkipDir
+		if errors.Is(err, os.ErrNotExist) {
+			return nil // dir is missing, or a file went away while listing
 		}
 		if err != nil {
 			return err
 		}
 		if d.Type().IsRegular() {
 			info, err := d.Info()
+			if errors.Is(err, os.ErrNotExist) {
+				return nil
+			}
 			if err != nil {
 				return err
 			}

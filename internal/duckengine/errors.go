@@ -13,10 +13,10 @@ import (
 
 // duckError is a DuckDB error as errors_as_json reports it.
 type duckError struct {
-	Type     string `json:"exception_type"`
-	Message  string `json:"exception_message"`
-	Subtype  string `json:"error_subtype"`
-	Position string `json:"position"`
+	Type       string `json:"exception_type"`
+	Message    string `json:"exception_message"`
+	Subtype    string `json:"error_subtype"`
+	Position   string `json:"position"`
 	Name       string `json:"name"`
 	Kind       string `json:"type"`       // for catalog errors: "Table", "Scalar Function", ...
 	Candidates string `json:"candidates"` // DuckDB's suggestions, comma-separated

@@ -21,8 +21,8 @@ func hivePattern(p string) (*regexp.Regexp, error) {
 	var alts []string
 	for _, alt := range strings.Split(p, "|") {
 		var b strings.Builder
-		for _, part := range strings.Split(strings.TrimSpace(alt), "*") {
-			if b.Len() > 0 {
+		for i, part := range strings.Split(strings.TrimSpace(alt), "*") {
+			if i > 0 {
 				b.WriteString(".*")
 			}
 			b.WriteString(regexp.QuoteMeta(part))
