@@ -399,9 +399,25 @@ func (x *execCtx) addPartitions(ctx context.Context, st *statement.AlterTableAdd
 		}
 		parts = append(parts, &catalog.Partition{Values: values, Location: loc, CreateTime: x.svc.opts.Now()})
 	}
+	if !st.IfNotExists {
+		existing, err := x.svc.opts.Catalog.ListPartitions(ctx, t.Database, t.Name)
+		if err != nil {
+			return err
+		}
+		have := map[string]bool{}
+		for _, p := range existing {
+			have[strings.Join(p.Values, "\x00")] = true
+		}
+		for i, p := range parts {
+			if have[strings.Join(p.Values, "\x00")] {
+				return ErrorAt("ALREADY_EXISTS", st.Partitions[i].Span.Start, "Partition already exists: %s; use ADD IF NOT EXISTS to skip existing partitions",
+					catalog.PartitionName(t.PartitionKeys, p.Values))
+			}
+		}
+	}
 	_, err = x.svc.opts.Catalog.AddPartitions(ctx, t.Database, t.Name, parts, st.IfNotExists)
 	if errors.Is(err, catalog.ErrPartitionExists) {
-		return Errorf("ALREADY_EXISTS", "Partition already exists: %v; use ADD IF NOT EXISTS to skip existing partitions", err)
+		return Errorf("ALREADY_EXISTS", "Partition already exists (listed twice in the statement?); use ADD IF NOT EXISTS to skip existing partitions")
 	}
 	return err
 }
