@@ -65,7 +65,7 @@ func open(ctx context.Context, path string, opts Options, migs []migration) (*DB
 	// Pragmas go in the DSN so that every connection the pools open gets
 	// them; busy_timeout comes first so that it covers the others.
 	write, err := sql.Open("sqlite", dsn(abs, "immediate",
-		timeout, "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"))
+		timeout, "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"))
 	if err != nil {
 		return nil, fmt.Errorf("metastore: open %s: %w", path, err)
 	}
@@ -136,6 +136,31 @@ func (db *DB) Close() error {
 // tx-taking helpers from one fn.
 func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// withDurableTx is withTx for commits that must survive a power loss:
+// with synchronous=FULL the commit is on disk before it returns. Other
+// transactions run with synchronous=NORMAL, which in WAL mode survives a
+// crash of the process but may lose the latest commits to a power loss.
+func (db *DB) withDurableTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = FULL"); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = NORMAL") //nolint:errcheck // best effort: NORMAL is only faster
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func TestOpenSettings(t *testing.T) {
 	}{
 		{"write", "journal_mode", "wal"},
 		{"write", "foreign_keys", "1"},
-		{"write", "synchronous", "2"}, // FULL
+		{"write", "synchronous", "1"}, // NORMAL; CommitWrite raises it to FULL
 		{"write", "busy_timeout", "10000"},
 		{"write", "query_only", "0"},
 		{"read", "journal_mode", "wal"},
@@ -399,5 +399,30 @@ func TestQueryPlans(t *testing.T) {
 				t.Errorf("plan = %q, want it to contain %q and no sort", all, tt.want)
 			}
 		})
+	}
+}
+
+// TestDurableTx checks that a durable transaction runs with
+// synchronous=FULL and leaves the connection at NORMAL afterwards.
+func TestDurableTx(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "weir.db"), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var inside, after int
+	err = db.withDurableTx(t.Context(), func(tx *sql.Tx) error {
+		return tx.QueryRow("PRAGMA synchronous").Scan(&inside)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.withTx(t.Context(), func(tx *sql.Tx) error {
+		return tx.QueryRow("PRAGMA synchronous").Scan(&after)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if inside != 2 || after != 1 {
+		t.Errorf("synchronous = %d inside a durable transaction and %d after, want 2 (FULL) and 1 (NORMAL)", inside, after)
 	}
 }

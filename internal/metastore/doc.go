@@ -18,11 +18,14 @@
 // for reading or writing: a busy_timeout of 10 s makes them wait for each
 // other's write transactions rather than fail.
 //
-// synchronous=FULL makes every committed transaction durable, even across
-// a power loss. weir commits metadata after it has moved data files into
-// place, so losing a commit that was acknowledged would leave files in the
-// lake that the catalog does not know about; metadata writes are small and
-// infrequent next to data, so the extra fsync per commit is cheap.
+// Transactions commit with synchronous=NORMAL, which in WAL mode is
+// durable across a crash of the process but may lose the latest commits to
+// a power loss or an operating-system crash: query executions change state
+// several times each, and an fsync per change would dominate short
+// queries. The commit of a write (CommitWrite: the catalog changes and the
+// journal of files to move) uses synchronous=FULL, because weir moves data
+// files into place right after it; losing that commit would leave files in
+// the lake that the catalog does not know about.
 //
 // # Schema
 //

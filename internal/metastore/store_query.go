@@ -171,7 +171,7 @@ func (db *DB) CommitWrite(ctx context.Context, c *query.WriteCommit) error {
 	if err != nil {
 		return err
 	}
-	err = db.withTx(ctx, func(tx *sql.Tx) error {
+	err = db.withDurableTx(ctx, func(tx *sql.Tx) error {
 		if c.CreateTable != nil {
 			if err := createTableTx(ctx, tx, c.CreateTable); err != nil {
 				return err

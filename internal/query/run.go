@@ -31,6 +31,7 @@ func (s *Service) run(ctx context.Context, e *Execution) (*runResult, error) {
 	x := &execCtx{svc: s, e: e, sql: e.Query, res: &runResult{}}
 	x.resolver = &resolver{svc: s, database: e.Database}
 	defer func() { x.res.scanned = x.resolver.bytesScanned() }()
+	defer x.cleanStaging()
 	switch st := stmt.(type) {
 	case *statement.Query:
 		err = x.runQuery(ctx, st.Body)
