@@ -56,7 +56,7 @@ func weirCommand(ctx context.Context, t testing.TB, dataDir string, extraEnv []s
 		}
 	}
 	cmd.Env = append(append(env, mainEnv+"=1"), extraEnv...)
-	cmd.Dir = t.TempDir() // a stray relative path lands here, not in the source tree
+	cmd.Dir = filepath.Dir(dataDir) // a stray relative path lands in the test's temporary folder, not in the source tree
 	cmd.WaitDelay = 10 * time.Second
 	return cmd
 }
@@ -130,7 +130,6 @@ func wantRun(t testing.TB, name string, stdout, stderr string, code, wantCode in
 // proc is a weir process running in the background.
 type proc struct {
 	cmd    *exec.Cmd
-	cancel context.CancelFunc
 	mu     sync.Mutex
 	out    bytes.Buffer
 	errOut bytes.Buffer
@@ -154,7 +153,7 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 func startWeir(t testing.TB, dataDir string, env []string, args ...string) *proc {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
-	p := &proc{cancel: cancel, done: make(chan struct{})}
+	p := &proc{done: make(chan struct{})}
 	p.cmd = weirCommand(ctx, t, dataDir, env, args...)
 	p.cmd.Stdout = lockedWriter{&p.mu, &p.out}
 	p.cmd.Stderr = lockedWriter{&p.mu, &p.errOut}

@@ -67,7 +67,7 @@ func TestQueryScript(t *testing.T) {
 			}
 			// One summary line per statement, the SELECT's with its rows.
 			summaries := regexp.MustCompile(`(?m)^\((.*), id [0-9a-f-]{36}\)$`).FindAllStringSubmatch(stderr, -1)
-			if len(summaries) != 3 || !regexp.MustCompile(`^2 rows, \d+ ms, 64 B scanned$`).MatchString(summaries[2][1]) {
+			if len(summaries) != 3 || !regexp.MustCompile(`^2 rows, [0-9.]+ m?s, 64 B scanned$`).MatchString(summaries[2][1]) {
 				t.Errorf("stderr:\n%s\nwant three summaries, the last \"(2 rows, N ms, 64 B scanned, id ...)\"", stderr)
 			}
 			xs := listExecutions(t, dir)
@@ -88,9 +88,12 @@ func TestQueryOutputs(t *testing.T) {
 		if out != shopTable {
 			t.Errorf("got:\n%s\nwant:\n%s", out, shopTable)
 		}
-		out = mustWeir(t, dir, "query", "-d", "shop", "--max-rows", "1", "SELECT id FROM items ORDER BY id")
-		if want := "id\n--\n 1\n"; out != want {
-			t.Errorf("--max-rows 1:\n%s\nwant:\n%s", out, want)
+		out, stderr, code := weir(t, dir, "", "query", "-d", "shop", "--max-rows", "1", "SELECT id FROM items ORDER BY id")
+		if want := "id\n--\n 1\n"; out != want || code != 0 {
+			t.Errorf("--max-rows 1: exit %d\n%s\nwant:\n%s", code, out, want)
+		}
+		if !strings.HasPrefix(stderr, "(showing 1 of 2 rows; use --max-rows 0 or --output csv for all, ") {
+			t.Errorf("--max-rows 1: stderr %q", stderr)
 		}
 	})
 	t.Run("csv", func(t *testing.T) {
@@ -273,8 +276,8 @@ func TestQueries(t *testing.T) {
 			t.Fatalf("queries list:\n%s", out)
 		}
 		for i, want := range []string{
-			failedID + `  +FAILED +SELECT +\S+ \S+ +\d+ ms +64 B +SELECT nosuch FROM shop.items$`,
-			selectID + `  +SUCCEEDED +SELECT +\S+ \S+ +\d+ ms +64 B +SELECT id, name, v FROM shop.items ORDER BY id$`,
+			failedID + `  +FAILED +SELECT +\S+ \S+ +[0-9.]+ m?s +64 B +SELECT nosuch FROM shop.items$`,
+			selectID + `  +SUCCEEDED +SELECT +\S+ \S+ +[0-9.]+ m?s +64 B +SELECT id, name, v FROM shop.items ORDER BY id$`,
 			`SUCCEEDED +CREATE_TABLE .*CREATE EXTERNAL TABLE shop.items \(id int, name string, v do…$`,
 			`SUCCEEDED +CREATE_DATABASE .*CREATE DATABASE shop$`,
 		} {

@@ -189,8 +189,14 @@ func (d *Dir) lockedError() error {
 		msg += " (" + strings.Join(parts, ", ") + ")"
 	}
 	msg += "; wait for it to finish, or use another --data-dir"
-	return fmt.Errorf("%s: %w", msg, ErrLocked)
+	return &lockedError{msg: msg}
 }
+
+// lockedError names the holder of a lock; it matches ErrLocked.
+type lockedError struct{ msg string }
+
+func (e *lockedError) Error() string { return e.msg }
+func (e *lockedError) Unwrap() error { return ErrLocked }
 
 func writeHolder(f *os.File, h Holder) error {
 	b, err := json.Marshal(h)

@@ -204,7 +204,6 @@ func (w *resultWriter) abort() {
 	}
 	os.Remove(w.path)
 	os.Remove(w.path + ".metadata")
-	os.Remove(filepath.Dir(w.path)) // the execution's staging folder, unless a write still uses it
 }
 
 // ResultPage is one page of a result set (GetQueryResults).
