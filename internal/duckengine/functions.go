@@ -19,9 +19,10 @@ var macros = []string{
 	`CREATE OR REPLACE MACRO date_format(ts, fmt) AS strftime(ts, weir_mysql_format(fmt))`,
 	// weir_json_timestamp reads a JSON SerDe timestamp: a date-time string,
 	// or a number of epoch milliseconds.
-	`CREATE OR REPLACE MACRO weir_json_timestamp(v) AS CASE
-		WHEN regexp_full_match(v, '-?[0-9]{1,15}') THEN make_timestamp(v::BIGINT * 1000)
-		ELSE TRY_CAST(v AS TIMESTAMP) END`,
+	// COALESCE evaluates its second argument only where the first is NULL,
+	// so the common case costs one cast.
+	`CREATE OR REPLACE MACRO weir_json_timestamp(v) AS coalesce(TRY_CAST(v AS TIMESTAMP),
+		CASE WHEN regexp_full_match(v, '-?[0-9]{1,15}') THEN make_timestamp(v::BIGINT * 1000) END)`,
 }
 
 func registerFunctions(ctx context.Context, conn *sql.Conn) error {

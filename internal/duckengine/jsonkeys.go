@@ -1,12 +1,10 @@
 package duckengine
 
 import (
-	"bufio"
-	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,14 +14,13 @@ import (
 
 // sampleBytes is how much of each JSON file (uncompressed) is read to learn
 // how its keys are spelled.
-const sampleBytes = 256 << 10
+const sampleBytes = 128 << 10
 
 // keySample records the spellings of the keys found at the start of a JSON
 // lines file, by lower-cased key path ("a.b" for key b inside object a;
 // array levels are not part of the path).
 type keySample struct {
 	spellings map[string][]string // lower-cased path -> spellings, first seen first
-	conflict  map[string]bool     // paths spelled two ways within one object
 }
 
 // spelled returns the spellings of the key at path.
@@ -70,7 +67,7 @@ func (c *sampleCache) get(path string, size int64, modTime time.Time) *keySample
 }
 
 func sampleJSONKeys(path string) *keySample {
-	s := &keySample{spellings: map[string][]string{}, conflict: map[string]bool{}}
+	s := &keySample{spellings: map[string][]string{}}
 	f, err := os.Open(path)
 	if err != nil {
 		return s
@@ -93,61 +90,86 @@ func sampleJSONKeys(path string) *keySample {
 		defer zr.Close()
 		r = zr
 	}
-	sc := bufio.NewScanner(io.LimitReader(r, sampleBytes))
-	sc.Buffer(make([]byte, 64<<10), sampleBytes)
-	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 || line[0] != '{' {
-			continue
-		}
-		dec := json.NewDecoder(bytes.NewReader(line))
-		s.value(dec, "", 0) // a malformed line just ends the walk early
-	}
+	data, _ := io.ReadAll(io.LimitReader(r, sampleBytes))
+	s.scan(data)
 	return s
 }
 
-// value walks one JSON value from dec, noting object keys in the order
-// they appear, so that the first spelling in the data comes first.
-func (s *keySample) value(dec *json.Decoder, prefix string, depth int) bool {
-	tok, err := dec.Token()
-	if err != nil || depth > 32 {
-		return false
+// scan notes the object keys of JSON text, in the order they appear, with
+// the lower-cased path of the objects holding them. It is a byte scanner,
+// not a parser: it never fails, and on malformed input it notes whatever
+// keys it can recognise.
+func (s *keySample) scan(data []byte) {
+	type frame struct {
+		object    bool
+		path      string // lower-cased path of this container
+		expectKey bool   // an object about to read a key
+		key       string // lower-cased last key read (objects)
 	}
-	switch tok {
-	case json.Delim('{'):
-		seen := map[string]string{}
-		for dec.More() {
-			kt, err := dec.Token()
-			if err != nil {
-				return false
-			}
-			k, _ := kt.(string)
-			lk := strings.ToLower(k)
-			p := lk
-			if prefix != "" {
-				p = prefix + "." + lk
-			}
-			if other, ok := seen[lk]; ok && other != k {
-				s.conflict[p] = true
-			}
-			seen[lk] = k
-			s.note(p, k)
-			if !s.value(dec, p, depth+1) {
-				return false
-			}
+	var stack []frame
+	valuePath := func() string {
+		if len(stack) == 0 {
+			return ""
 		}
-		_, err := dec.Token() // '}'
-		return err == nil
-	case json.Delim('['):
-		for dec.More() {
-			if !s.value(dec, prefix, depth+1) {
-				return false
-			}
+		top := &stack[len(stack)-1]
+		if !top.object {
+			return top.path
 		}
-		_, err := dec.Token() // ']'
-		return err == nil
+		if top.path == "" {
+			return top.key
+		}
+		return top.path + "." + top.key
 	}
-	return true
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch c {
+		case '{', '[':
+			if len(stack) >= 32 {
+				stack = stack[:0] // too deep: give up on this record
+				continue
+			}
+			stack = append(stack, frame{object: c == '{', path: valuePath(), expectKey: c == '{'})
+		case '}', ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		case ',':
+			if len(stack) > 0 && stack[len(stack)-1].object {
+				stack[len(stack)-1].expectKey = true
+			}
+		case '\n':
+			stack = stack[:0] // one record per line
+		case '"':
+			j, escaped := i+1, false
+			for ; j < len(data) && data[j] != '"' && data[j] != '\n'; j++ {
+				if data[j] == '\\' {
+					escaped = true
+					j++ // skip the escaped character
+				}
+			}
+			if j >= len(data) || data[j] != '"' {
+				i = j - 1
+				continue
+			}
+			if len(stack) > 0 && stack[len(stack)-1].object && stack[len(stack)-1].expectKey {
+				key := string(data[i+1 : j])
+				if escaped {
+					if k, err := strconv.Unquote(string(data[i : j+1])); err == nil {
+						key = k
+					}
+				}
+				top := &stack[len(stack)-1]
+				top.expectKey = false
+				top.key = strings.ToLower(key)
+				p := top.key
+				if top.path != "" {
+					p = top.path + "." + top.key
+				}
+				s.note(p, key)
+			}
+			i = j
+		}
+	}
 }
 
 func (s *keySample) note(path, spelling string) {

@@ -110,6 +110,7 @@ func (e *Engine) plan(ctx context.Context, s *session, job *query.Job) (*plan, e
 		if err != nil {
 			return nil, err
 		}
+		e.logger.Debug("table view", "table", rel.Table.QualifiedName(), "files", len(rel.Files), "sql", body)
 		if _, err := s.conn.ExecContext(ctx, "CREATE TEMP VIEW "+quoteIdent(view)+" AS "+body); err != nil {
 			return nil, fmt.Errorf("duckengine: view for %s: %w", rel.Table.QualifiedName(), translateError(ctx, err, nil))
 		}
@@ -127,6 +128,7 @@ func (e *Engine) plan(ctx context.Context, s *session, job *query.Job) (*plan, e
 		return nil, fmt.Errorf("duckengine: rewrite query: %w", err)
 	}
 	p.sql, p.offsets = out, offsets
+	e.logger.Debug("planned query", "job", job.ID, "sql", p.sql)
 	return p, nil
 }
 
