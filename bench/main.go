@@ -29,6 +29,7 @@ import (
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/dustin/go-humanize"
 
 	"github.com/weirdata/weir/internal/app"
 	"github.com/weirdata/weir/internal/config"
@@ -228,13 +229,13 @@ func run(events, sensors, runs int, work string) error {
 	}
 	w, r, tr := median(weirRuns), median(autoRuns), median(tunedRuns)
 	fmt.Printf("Measured %s on %d cores, %s of JSON lines (%d events in %d files); median of %d runs.\n\n",
-		time.Now().UTC().Format("2006-01-02"), numCPU(), humanBytes(size), events, len(folders), runs)
+		time.Now().UTC().Format("2006-01-02"), numCPU(), humanize.Bytes(uint64(size)), events, len(folders), runs)
 	fmt.Println("| measurement | weir | baseline (same run) | ratio | goal |")
 	fmt.Println("|---|---|---|---|---|")
 	fmt.Printf("| seed 000 repartition, time | %.2f s | %.2f s (raw DuckDB COPY, schema detected) | %.2f× | ≤ 1.10× |\n", w.wall.Seconds(), r.wall.Seconds(), w.wall.Seconds()/r.wall.Seconds())
 	fmt.Printf("| seed 000 repartition, time | %.2f s | %.2f s (raw DuckDB COPY, schema given, no order kept) | %.2f× | — |\n", w.wall.Seconds(), tr.wall.Seconds(), w.wall.Seconds()/tr.wall.Seconds())
-	fmt.Printf("| seed 000 repartition, peak memory | %s | %s (raw DuckDB COPY, schema detected) | %.2f× | ≤ 1.5× |\n", humanBytes(w.rss), humanBytes(r.rss), float64(w.rss)/float64(r.rss))
-	fmt.Printf("| seed 000 repartition, peak memory | %s | %s (raw DuckDB COPY, schema given, no order kept) | %.2f× | — |\n", humanBytes(w.rss), humanBytes(tr.rss), float64(w.rss)/float64(tr.rss))
+	fmt.Printf("| seed 000 repartition, peak memory | %s | %s (raw DuckDB COPY, schema detected) | %.2f× | ≤ 1.5× |\n", humanize.Bytes(uint64(w.rss)), humanize.Bytes(uint64(r.rss)), float64(w.rss)/float64(r.rss))
+	fmt.Printf("| seed 000 repartition, peak memory | %s | %s (raw DuckDB COPY, schema given, no order kept) | %.2f× | — |\n", humanize.Bytes(uint64(w.rss)), humanize.Bytes(uint64(tr.rss)), float64(w.rss)/float64(tr.rss))
 	fmt.Printf("| `SELECT 1` submit → results, p50 | %.2f ms | — | — | < 5 ms |\n", ms(selectOne[len(selectOne)/2]))
 	fmt.Printf("| `SELECT 1` submit → results, p99 | %.2f ms | — | — | — |\n", ms(selectOne[len(selectOne)*99/100]))
 	return nil
@@ -281,11 +282,7 @@ func latency(ctx context.Context, a *app.App, sql string, n int) ([]time.Duratio
 }
 
 func exec1(ctx context.Context, a *app.App, sql string) error {
-	id, err := a.Queries.Start(ctx, query.StartInput{Query: sql})
-	if err != nil {
-		return err
-	}
-	x, err := a.Queries.Wait(ctx, id)
+	x, err := a.Queries.Execute(ctx, query.StartInput{Query: sql})
 	if err != nil {
 		return err
 	}
@@ -306,17 +303,4 @@ func numCPU() int {
 		}
 	}
 	return n
-}
-
-func humanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }

@@ -132,11 +132,7 @@ func since(t time.Time) string { return humanDuration(time.Since(t).Milliseconds
 
 // demoStatement runs one statement and fails with its error.
 func (e *env) demoStatement(ctx context.Context, a *app.App, sql string) (*query.Execution, error) {
-	id, err := a.Queries.Start(ctx, query.StartInput{Query: sql, Database: "default"})
-	if err != nil {
-		return nil, err
-	}
-	x, err := a.Queries.Wait(ctx, id)
+	x, err := a.Queries.Execute(ctx, query.StartInput{Query: sql, Database: "default"})
 	if err != nil {
 		return nil, err
 	}

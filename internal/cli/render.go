@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/weirdata/weir/internal/query"
 )
 
@@ -187,18 +189,7 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // humanBytes prints a byte count like "1.2 MB".
-func humanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
-}
+func humanBytes(n int64) string { return humanize.Bytes(uint64(max(n, 0))) }
 
 // humanDuration prints a duration with a sensible precision.
 func humanDuration(ms int64) string {

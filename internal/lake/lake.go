@@ -120,6 +120,22 @@ func Publish(ctx context.Context, b Bucket, path, key string) (ObjectInfo, error
 	return info, os.Remove(path)
 }
 
+// ContextReader returns a reader of r that fails with ctx's error once ctx
+// is done, so that long copies can be cancelled.
+func ContextReader(ctx context.Context, r io.Reader) io.Reader { return ctxReader{ctx, r} }
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
 // ReadAll returns the contents of an object.
 func ReadAll(ctx context.Context, b Bucket, key string) ([]byte, error) {
 	r, err := b.Get(ctx, key)

@@ -135,15 +135,22 @@ func (db *DB) Close() error {
 // methods on withTx; to change several stores atomically, call their
 // tx-taking helpers from one fn.
 func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+	return runTx(db.write.BeginTx(ctx, nil))(fn)
+}
+
+// runTx returns a function that runs fn in the begun transaction tx and
+// commits it if fn returns nil, or rolls it back.
+func runTx(tx *sql.Tx, err error) func(fn func(tx *sql.Tx) error) error {
+	return func(fn func(tx *sql.Tx) error) error {
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.Commit()
 	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
 }
 
 // withDurableTx is withTx for commits that must survive a power loss:
@@ -160,15 +167,7 @@ func (db *DB) withDurableTx(ctx context.Context, fn func(tx *sql.Tx) error) erro
 		return err
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = NORMAL") //nolint:errcheck // best effort: NORMAL is only faster
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return runTx(conn.BeginTx(ctx, nil))(fn)
 }
 
 // withReadTx runs fn in a read-only transaction, which sees one consistent

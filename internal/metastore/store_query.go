@@ -38,24 +38,28 @@ func (db *DB) UpdateExecution(ctx context.Context, e *query.Execution) error {
 	if err != nil {
 		return err
 	}
-	err = db.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE query_executions SET state = ?, record = ?, cancel_requested = max(cancel_requested, ?) WHERE id = ?`,
-			string(e.State), string(rec), boolInt(e.CancelRequested), e.ID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			if err == nil {
-				err = query.ErrExecutionNotFound
-			}
-			return err
-		}
-		return nil
-	})
+	err = db.updateExecution(ctx, `UPDATE query_executions SET state = ?, record = ?, cancel_requested = max(cancel_requested, ?) WHERE id = ?`,
+		string(e.State), string(rec), boolInt(e.CancelRequested), e.ID)
 	if err != nil {
 		return fmt.Errorf("metastore: update execution %s: %w", e.ID, err)
 	}
 	return nil
+}
+
+// updateExecution runs an UPDATE of one execution, failing with
+// query.ErrExecutionNotFound if it changed no row.
+func (db *DB) updateExecution(ctx context.Context, stmt string, args ...any) error {
+	return db.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, stmt, args...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err == nil && n == 0 {
+			err = query.ErrExecutionNotFound
+		}
+		return err
+	})
 }
 
 // GetExecution returns an execution.
@@ -145,20 +149,7 @@ func (db *DB) ListExecutions(ctx context.Context, opts query.ListOptions) ([]*qu
 
 // RequestCancel marks an execution for cancellation.
 func (db *DB) RequestCancel(ctx context.Context, id string) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE query_executions SET cancel_requested = 1 WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			if err == nil {
-				err = query.ErrExecutionNotFound
-			}
-			return err
-		}
-		return nil
-	})
-	if err != nil {
+	if err := db.updateExecution(ctx, `UPDATE query_executions SET cancel_requested = 1 WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("metastore: cancel execution %s: %w", id, err)
 	}
 	return nil

@@ -307,6 +307,16 @@ func (s *Service) Wait(ctx context.Context, id string) (*Execution, error) {
 	}
 }
 
+// Execute starts a statement and waits for it to finish. The execution is
+// returned whatever its outcome; err is only for failures to start or wait.
+func (s *Service) Execute(ctx context.Context, in StartInput) (*Execution, error) {
+	id, err := s.Start(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return s.Wait(ctx, id)
+}
+
 // Run executes queued statements until ctx is cancelled. On start it
 // finishes writes a previous process committed but did not publish, sweeps
 // abandoned staging files, fails executions a previous process left

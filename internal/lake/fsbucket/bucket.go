@@ -129,7 +129,7 @@ func (b *Bucket) put(ctx context.Context, root *os.Root, key string, r io.Reader
 // fill copies r to f until r ends or ctx is done, syncs f to disk and
 // closes it. The result has the size and modification time of f.
 func fill(ctx context.Context, f *os.File, r io.Reader) (lake.ObjectInfo, error) {
-	n, err := io.Copy(f, ctxReader{ctx, r})
+	n, err := io.Copy(f, lake.ContextReader(ctx, r))
 	if err == nil {
 		err = f.Sync()
 	}
@@ -358,19 +358,6 @@ func notExist(root *os.Root, key string, err error) error {
 		return fmt.Errorf("%w: it is a symbolic link that leaves the bucket or leads nowhere", lake.ErrNotExist)
 	}
 	return err
-}
-
-// ctxReader stops reading once its context is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 // Interface guards.

@@ -180,7 +180,7 @@ func (b *memBucket) Put(ctx context.Context, key string, r io.Reader) (lake.Obje
 		return lake.ObjectInfo{}, err
 	}
 	var buf bytes.Buffer
-	if _, err := io.Copy(&buf, ctxReader{ctx, r}); err != nil {
+	if _, err := io.Copy(&buf, lake.ContextReader(ctx, r)); err != nil {
 		return lake.ObjectInfo{}, b.fail("put", key, err)
 	}
 	data, err := b.begin(ctx, "put", key)
@@ -287,19 +287,6 @@ func (b *memBucket) snapshot(ctx context.Context, prefix string, recursive bool)
 
 func (o memObject) info(key string) lake.ObjectInfo {
 	return lake.ObjectInfo{Key: key, Size: int64(len(o.data)), ModTime: o.modTime}
-}
-
-// ctxReader stops reading once its context is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 // Interface guards.

@@ -87,13 +87,9 @@ func (e *Env) Exec(t *testing.T, database, sql string) *query.Execution {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	id, err := e.Service.Start(ctx, query.StartInput{Query: sql, Database: database})
+	x, err := e.Service.Execute(ctx, query.StartInput{Query: sql, Database: database})
 	if err != nil {
-		t.Fatalf("start %q: %v", sql, err)
-	}
-	x, err := e.Service.Wait(ctx, id)
-	if err != nil {
-		t.Fatalf("wait for %q: %v", sql, err)
+		t.Fatalf("execute %q: %v", sql, err)
 	}
 	return x
 }
