@@ -25,8 +25,16 @@ func New() *Translator { return &Translator{} }
 // Translate returns sql in DuckDB's dialect and the map from positions in
 // the result back to sql.
 func (t *Translator) Translate(sql string) (string, *statement.OffsetMap, error) {
-	if _, err := statement.Lex(sql, statement.ModeTrino); err != nil {
+	toks, err := statement.Lex(sql, statement.ModeTrino)
+	if err != nil {
 		return "", nil, err
+	}
+	for _, t := range toks {
+		if t.Kind == statement.TokenBacktickIdent {
+			line, col := statement.LineCol(sql, t.Span.Start)
+			return "", nil, &statement.SyntaxError{Offset: t.Span.Start, Line: line, Column: col,
+				Msg: "backquoted identifiers are not supported; use double quotes to quote identifiers"}
+		}
 	}
 	return sql, nil, nil
 }
