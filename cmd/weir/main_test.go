@@ -198,13 +198,6 @@ func (p *proc) exited() bool {
 	}
 }
 
-// stderr returns what the process printed on standard error so far.
-func (p *proc) stderr() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.errOut.String()
-}
-
 // waitFor polls cond until it holds, failing the test after timeout.
 func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()

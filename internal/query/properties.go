@@ -178,7 +178,7 @@ func checkCodec(f catalog.Format, v string) (string, error) {
 		return "", fmt.Errorf("SNAPPY compression of %s files is not supported by weir; use GZIP, ZSTD or NONE", f)
 	case "LZ4", "LZO":
 		if f == catalog.FormatParquet {
-			return "", fmt.Errorf("Athena does not write Parquet files compressed with %s; use SNAPPY, GZIP, ZSTD or NONE", c)
+			return "", fmt.Errorf("%s: Athena does not write Parquet files compressed with it; use SNAPPY, GZIP, ZSTD or NONE", c)
 		}
 		return "", fmt.Errorf("%s compression is not supported by weir; use GZIP, ZSTD or NONE", c)
 	case "BZIP2", "DEFLATE", "ZLIB":

@@ -3,8 +3,6 @@ package query
 import (
 	"context"
 	"errors"
-	"fmt"
-	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -315,10 +313,3 @@ func asFolder(loc string) string {
 	}
 	return strings.TrimRight(loc, "/") + "/"
 }
-
-// joinLocation joins a folder location and a relative path.
-func joinLocation(folder, rel string) string {
-	return asFolder(folder) + strings.TrimLeft(path.Clean("/" + rel)[1:], "/")
-}
-
-var _ = fmt.Sprint
