@@ -84,6 +84,9 @@ func (s *Service) publishWrite(ctx context.Context, queryID string, w *written) 
 		}
 		return Errorf("HIVE_METASTORE_ERROR", "cannot record the write: %v", err)
 	}
+	// Committed: the moves must happen now, whatever happens to the
+	// statement (a cancellation must not leave half the files in place).
+	ctx = context.WithoutCancel(ctx)
 	if err := s.moveFiles(ctx, commit.Moves); err != nil {
 		return Errorf("HIVE_FILESYSTEM_ERROR", "the write is committed but its files could not all be moved into place (%v); weir finishes moving them when it next starts", err)
 	}
