@@ -176,7 +176,7 @@ func (x *execCtx) runCTAS(ctx context.Context, st *statement.CreateTableAs) erro
 			return err
 		}
 		t := newTable(data, parts)
-		if err := x.svc.publishWrite(ctx, x.e.ID, &written{create: t, location: location}); err != nil {
+		if err := x.publish(ctx, &written{create: t, location: location}); err != nil {
 			return err
 		}
 		return x.writeUpdateCount(ctx, 0)
@@ -186,7 +186,6 @@ func (x *execCtx) runCTAS(ctx context.Context, st *statement.CreateTableAs) erro
 	if err != nil {
 		return err
 	}
-	defer x.cleanStaging()
 	spec := &WriteSpec{
 		Dir: dir, Format: props.format, Compression: props.compression, CompressionLevel: props.level,
 		FieldDelimiter: props.fieldDelimiter, FilePrefix: x.e.ID, PartitionBy: props.partitionedBy,
@@ -204,7 +203,7 @@ func (x *execCtx) runCTAS(ctx context.Context, st *statement.CreateTableAs) erro
 		return shiftError(err, offsets, st.Query.Start)
 	}
 	w := &written{create: t, table: t, location: location, files: res.Files}
-	if err := x.svc.publishWrite(ctx, x.e.ID, w); err != nil {
+	if err := x.publish(ctx, w); err != nil {
 		return err
 	}
 	return x.finishWrite(ctx, w, res.Rows)
@@ -269,7 +268,6 @@ func (x *execCtx) runInsert(ctx context.Context, st *statement.Insert) error {
 	if err != nil {
 		return err
 	}
-	defer x.cleanStaging()
 	var keys []string
 	for _, k := range t.PartitionKeys {
 		keys = append(keys, strings.ToLower(k.Name))
@@ -305,7 +303,7 @@ func (x *execCtx) runInsert(ctx context.Context, st *statement.Insert) error {
 		return shiftError(err, offsets, st.Query.Start)
 	}
 	w := &written{table: t, location: t.Location, files: res.Files}
-	if err := x.svc.publishWrite(ctx, x.e.ID, w); err != nil {
+	if err := x.publish(ctx, w); err != nil {
 		return err
 	}
 	return x.finishWrite(ctx, w, res.Rows)
@@ -408,7 +406,6 @@ func (x *execCtx) runUnload(ctx context.Context, st *statement.Unload) error {
 	if err != nil {
 		return err
 	}
-	defer x.cleanStaging()
 	var parts []catalog.Column
 	spec := &WriteSpec{
 		Dir: dir, Format: props.format, Compression: props.compression, CompressionLevel: props.level,
@@ -424,7 +421,7 @@ func (x *execCtx) runUnload(ctx context.Context, st *statement.Unload) error {
 		return shiftError(err, offsets, st.Query.Start)
 	}
 	w := &written{location: location, files: res.Files, partitionKeys: parts}
-	if err := x.svc.publishWrite(ctx, x.e.ID, w); err != nil {
+	if err := x.publish(ctx, w); err != nil {
 		return err
 	}
 	return x.finishWrite(ctx, w, res.Rows)

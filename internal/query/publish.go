@@ -20,6 +20,7 @@ type written struct {
 	files         []WrittenFile
 	partitionKeys []catalog.Column // UNLOAD: keys naming the partition folders
 	published     []string         // the files' final URIs, once published
+	committed     bool             // the catalog changes and moves are committed
 }
 
 // publishWrite makes a staged write visible: the catalog changes and the
@@ -84,11 +85,15 @@ func (s *Service) publishWrite(ctx context.Context, queryID string, w *written) 
 		}
 		return Errorf("HIVE_METASTORE_ERROR", "cannot record the write: %v", err)
 	}
+	w.committed = true
 	// Committed: the moves must happen now, whatever happens to the
 	// statement (a cancellation must not leave half the files in place).
 	ctx = context.WithoutCancel(ctx)
 	if err := s.moveFiles(ctx, commit.Moves); err != nil {
-		return Errorf("HIVE_FILESYSTEM_ERROR", "the write is committed but its files could not all be moved into place (%v); weir finishes moving them when it next starts", err)
+		s.mu.Lock()
+		s.unfinished = true
+		s.mu.Unlock()
+		return Errorf("HIVE_FILESYSTEM_ERROR", "the write is committed but its files could not all be moved into place (%v); weir retries before the next statement and when it next starts", err)
 	}
 	if err := s.opts.Store.FinishWrite(ctx, queryID); err != nil {
 		return Errorf("HIVE_METASTORE_ERROR", "cannot record the write as finished: %v", err)
@@ -135,22 +140,39 @@ func (s *Service) moveFiles(ctx context.Context, moves []FileMove) error {
 	return nil
 }
 
-// recover finishes interrupted work before Run starts its workers.
-func (s *Service) recover(ctx context.Context) error {
+// finishPending moves the files of committed writes that are not yet in
+// place: after a crash, or after a move failed (s.unfinished).
+func (s *Service) finishPending(ctx context.Context) ([]*WriteCommit, error) {
+	s.publish.Lock()
+	defer s.publish.Unlock()
 	pending, err := s.opts.Store.PendingWrites(ctx)
 	if err != nil {
-		return fmt.Errorf("query: read pending writes: %w", err)
+		return nil, fmt.Errorf("query: read pending writes: %w", err)
+	}
+	for _, c := range pending {
+		if err := s.moveFiles(ctx, c.Moves); err != nil {
+			return nil, fmt.Errorf("query: finish write of %s: %w", c.QueryID, err)
+		}
+		if err := s.opts.Store.FinishWrite(ctx, c.QueryID); err != nil {
+			return nil, fmt.Errorf("query: finish write of %s: %w", c.QueryID, err)
+		}
+		s.logger.Info("finished moving the files of a committed write", "query", c.QueryID, "files", len(c.Moves))
+	}
+	s.mu.Lock()
+	s.unfinished = false
+	s.mu.Unlock()
+	return pending, nil
+}
+
+// recover finishes interrupted work before Run starts its workers.
+func (s *Service) recover(ctx context.Context) error {
+	pending, err := s.finishPending(ctx)
+	if err != nil {
+		return err
 	}
 	published := map[string]bool{} // executions whose committed write was finished here
 	for _, c := range pending {
 		published[c.QueryID] = true
-		if err := s.moveFiles(ctx, c.Moves); err != nil {
-			return fmt.Errorf("query: finish write of %s: %w", c.QueryID, err)
-		}
-		if err := s.opts.Store.FinishWrite(ctx, c.QueryID); err != nil {
-			return fmt.Errorf("query: finish write of %s: %w", c.QueryID, err)
-		}
-		s.logger.Info("finished a write interrupted by a crash", "query", c.QueryID, "files", len(c.Moves))
 	}
 	if s.opts.StagingDir != "" {
 		entries, err := os.ReadDir(s.opts.StagingDir)

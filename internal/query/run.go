@@ -56,6 +56,8 @@ type execCtx struct {
 	sql      string // the statement text
 	resolver *resolver
 	res      *runResult
+
+	keepStaging bool // staged files of a committed write wait to be moved
 }
 
 // job prepares the query in span for the engine: translated, with errors
@@ -130,8 +132,23 @@ func (x *execCtx) stagingDir(name string) (string, error) {
 	return dir, nil
 }
 
-// cleanStaging removes this execution's staging files.
+// publish publishes a staged write. If the write was committed but its
+// files could not all be moved, the staged files must stay where they are
+// for the retry: they are kept out of the clean-up.
+func (x *execCtx) publish(ctx context.Context, w *written) error {
+	err := x.svc.publishWrite(ctx, x.e.ID, w)
+	if err != nil && w.committed {
+		x.keepStaging = true
+	}
+	return err
+}
+
+// cleanStaging removes this execution's staging files, unless a committed
+// write still needs them.
 func (x *execCtx) cleanStaging() {
+	if x.keepStaging {
+		return
+	}
 	os.RemoveAll(filepath.Join(x.svc.opts.StagingDir, x.e.ID))
 }
 

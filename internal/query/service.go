@@ -84,7 +84,8 @@ type Service struct {
 	running map[string]context.CancelFunc // ids running in this process
 	done    map[string]chan struct{}      // closed when an execution ends
 
-	recovered bool // Run has finished recovering
+	recovered  bool // Run has finished recovering
+	unfinished bool // a committed write's files could not all be moved
 
 	// publish serialises making writes visible against listing files, so
 	// that a query never sees half of another query's files.
@@ -465,6 +466,15 @@ func (s *Service) execute(ctx context.Context, id string) {
 	if e.CancelRequested {
 		s.finish(ctx, e, EventCancel, nil, nil)
 		return
+	}
+	s.mu.Lock()
+	retry := s.unfinished
+	s.mu.Unlock()
+	if retry {
+		// Never let a statement see a committed write half in place.
+		if _, err := s.finishPending(ctx); err != nil {
+			s.logger.Error("finish committed writes", "err", err)
+		}
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
