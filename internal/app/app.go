@@ -121,6 +121,8 @@ func open(ctx context.Context, opts Options, work bool) (*App, error) {
 		eopts := duckengine.DefaultOptions()
 		eopts.LakeDir, eopts.StagingDir, eopts.TempDir = dir.LakePath(), dir.StagingPath(), dir.TempPath()
 		eopts.MemoryLimit, eopts.Threads = cfg.Engine.MemoryLimit, cfg.Engine.Threads
+		// One connection per running statement, and a few to spare.
+		eopts.Connections = max(eopts.Connections, cfg.Query.MaxConcurrent+2)
 		eopts.Logger = logger
 		if a.Engine, err = duckengine.Open(ctx, eopts); err != nil {
 			return fail(err)
