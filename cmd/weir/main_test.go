@@ -212,7 +212,7 @@ func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool)
 
 // execution is the part of 'weir queries get -o json' the tests read.
 type execution struct {
-	ID                string
+	ID                string `json:"QueryExecutionId"`
 	Query             string
 	State             string
 	StateChangeReason string

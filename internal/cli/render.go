@@ -145,16 +145,26 @@ func csvQuote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) +
 
 // jsonResult is one statement's outcome in --output json.
 type jsonResult struct {
-	QueryExecutionID string           `json:"query_execution_id"`
-	State            string           `json:"state"`
-	StatementType    string           `json:"statement_type"`
-	SubstatementType string           `json:"substatement_type"`
-	Error            *jsonError       `json:"error,omitempty"`
-	Columns          []jsonColumn     `json:"columns,omitempty"`
-	Rows             [][]*string      `json:"rows,omitzero"` // [] for a read with no rows
-	UpdateCount      *int64           `json:"update_count,omitempty"`
-	Statistics       query.Statistics `json:"statistics"`
-	OutputLocation   string           `json:"output_location,omitempty"`
+	QueryExecutionID string         `json:"query_execution_id"`
+	State            string         `json:"state"`
+	StatementType    string         `json:"statement_type"`
+	SubstatementType string         `json:"substatement_type"`
+	Error            *jsonError     `json:"error,omitempty"`
+	Columns          []jsonColumn   `json:"columns,omitempty"`
+	Rows             [][]*string    `json:"rows,omitzero"` // [] for a read with no rows
+	UpdateCount      *int64         `json:"update_count,omitempty"`
+	Statistics       jsonStatistics `json:"statistics"`
+	OutputLocation   string         `json:"output_location,omitempty"`
+}
+
+// jsonStatistics are an execution's statistics in --output json.
+type jsonStatistics struct {
+	QueueTimeMillis      int64  `json:"queue_time_ms"`
+	EngineTimeMillis     int64  `json:"engine_time_ms"`
+	TotalTimeMillis      int64  `json:"total_time_ms"`
+	DataScannedBytes     int64  `json:"data_scanned_bytes"`
+	ResultRows           int64  `json:"result_rows"`
+	DataManifestLocation string `json:"data_manifest_location,omitempty"`
 }
 
 type jsonError struct {
@@ -171,7 +181,12 @@ type jsonColumn struct {
 func newJSONResult(e *query.Execution) *jsonResult {
 	r := &jsonResult{
 		QueryExecutionID: e.ID, State: string(e.State), StatementType: e.StatementType,
-		SubstatementType: e.SubstatementType, Statistics: e.Statistics, OutputLocation: e.OutputLocation,
+		SubstatementType: e.SubstatementType, OutputLocation: e.OutputLocation,
+		Statistics: jsonStatistics{
+			QueueTimeMillis: e.Statistics.QueryQueueTimeMillis, EngineTimeMillis: e.Statistics.EngineExecutionTimeMillis,
+			TotalTimeMillis: e.Statistics.TotalExecutionTimeMillis, DataScannedBytes: e.Statistics.DataScannedInBytes,
+			ResultRows: e.Statistics.ResultRows, DataManifestLocation: e.Statistics.DataManifestLocation,
+		},
 	}
 	if e.Error != nil {
 		r.Error = &jsonError{Message: e.Error.ErrorMessage, Category: e.Error.ErrorCategory, Type: e.Error.ErrorType}

@@ -60,10 +60,10 @@ func (e *Error) Is(target error) bool {
 // AthenaError is the error detail of a failed execution (Athena's
 // AthenaError structure).
 type AthenaError struct {
-	ErrorCategory int    // 1 system, 2 user, 3 other
-	ErrorType     int    // Athena's error type number
-	Retryable     bool   // whether resubmitting might succeed
-	ErrorMessage  string // the full message
+	ErrorCategory int    `json:"ErrorCategory"` // 1 system, 2 user, 3 other
+	ErrorType     int    `json:"ErrorType"`     // Athena's error type number
+	Retryable     bool   `json:"Retryable"`     // whether resubmitting might succeed
+	ErrorMessage  string `json:"ErrorMessage"`  // the full message
 }
 
 // The error categories.

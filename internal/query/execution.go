@@ -69,40 +69,40 @@ func Transition(from State, event Event) (State, error) {
 
 // Execution is one query execution, shaped like Athena's QueryExecution.
 type Execution struct {
-	ID               string
-	Query            string // the statement as submitted
-	StatementType    string // DDL, DML or UTILITY
-	SubstatementType string // e.g. SELECT, INSERT, CREATE_TABLE_AS_SELECT
-	Database         string // QueryExecutionContext.Database
-	Catalog          string // QueryExecutionContext.Catalog
-	WorkGroup        string
-	OutputLocation   string // the result file, s3://.../<id>.csv
+	ID               string `json:"QueryExecutionId"`
+	Query            string `json:"Query"`            // the statement as submitted
+	StatementType    string `json:"StatementType"`    // DDL, DML or UTILITY
+	SubstatementType string `json:"SubstatementType"` // e.g. SELECT, INSERT, CREATE_TABLE_AS_SELECT
+	Database         string `json:"Database"`         // QueryExecutionContext.Database
+	Catalog          string `json:"Catalog"`          // QueryExecutionContext.Catalog
+	WorkGroup        string `json:"WorkGroup"`
+	OutputLocation   string `json:"OutputLocation"` // the result file, s3://.../<id>.csv
 
-	State             State
-	StateChangeReason string
-	Error             *AthenaError // set when FAILED
-	SubmissionTime    time.Time
-	StartTime         time.Time // when it began RUNNING
-	CompletionTime    time.Time
+	State             State        `json:"State"`
+	StateChangeReason string       `json:"StateChangeReason,omitempty"`
+	Error             *AthenaError `json:"AthenaError,omitempty"` // set when FAILED or CANCELLED
+	SubmissionTime    time.Time    `json:"SubmissionDateTime"`
+	StartTime         time.Time    `json:"StartDateTime,omitzero"` // when it began RUNNING
+	CompletionTime    time.Time    `json:"CompletionDateTime,omitzero"`
 
-	Statistics Statistics
+	Statistics Statistics `json:"Statistics"`
 
 	// CancelRequested is set by a cancel that may come from another
 	// process; the process running the execution acts on it.
-	CancelRequested bool
+	CancelRequested bool `json:"CancelRequested,omitempty"`
 }
 
 // Statistics are an execution's measurements, as in Athena's
 // QueryExecutionStatistics.
 type Statistics struct {
-	EngineExecutionTimeMillis int64
-	QueryQueueTimeMillis      int64
-	QueryPlanningTimeMillis   int64
-	TotalExecutionTimeMillis  int64
-	DataScannedInBytes        int64  // bytes of the files the query read
-	DataManifestLocation      string // for writes: the manifest of written files
-	ResultRows                int64  // rows in the result set
-	UpdateCount               int64  // rows written by CTAS, INSERT or UNLOAD
+	EngineExecutionTimeMillis int64  `json:"EngineExecutionTimeInMillis"`
+	QueryQueueTimeMillis      int64  `json:"QueryQueueTimeInMillis"`
+	QueryPlanningTimeMillis   int64  `json:"QueryPlanningTimeInMillis"`
+	TotalExecutionTimeMillis  int64  `json:"TotalExecutionTimeInMillis"`
+	DataScannedInBytes        int64  `json:"DataScannedInBytes"`             // bytes of the files the query read
+	DataManifestLocation      string `json:"DataManifestLocation,omitempty"` // for writes: the manifest of written files
+	ResultRows                int64  `json:"ResultRows"`                     // rows in the result set
+	UpdateCount               int64  `json:"UpdateCount"`                    // rows written by CTAS, INSERT or UNLOAD
 }
 
 // Clone returns a copy of e.
