@@ -17,12 +17,6 @@ var macros = []string{
 	// date_format(timestamp, mysql_format): Trino's MySQL-style formatting.
 	// The format is converted once per query (DuckDB folds the constant).
 	`CREATE OR REPLACE MACRO date_format(ts, fmt) AS strftime(ts, weir_mysql_format(fmt))`,
-	// weir_json_timestamp reads a JSON SerDe timestamp: a date-time string,
-	// or a number of epoch milliseconds.
-	// COALESCE evaluates its second argument only where the first is NULL,
-	// so the common case costs one cast.
-	`CREATE OR REPLACE MACRO weir_json_timestamp(v) AS coalesce(TRY_CAST(v AS TIMESTAMP),
-		CASE WHEN regexp_full_match(v, '-?[0-9]{1,15}') THEN make_timestamp(v::BIGINT * 1000) END)`,
 }
 
 func registerFunctions(ctx context.Context, conn *sql.Conn) error {

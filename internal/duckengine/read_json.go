@@ -46,6 +46,11 @@ func jsonOptionsOf(t *catalog.Table) jsonOptions {
 // together.
 func (e *Engine) jsonScans(t *catalog.Table, files []query.DataFile) ([]scan, error) {
 	opts := jsonOptionsOf(t)
+	// OpenX and Hive's JSON SerDes read epoch milliseconds as timestamps.
+	ts, err := timestampsOf(t, true)
+	if err != nil {
+		return nil, err
+	}
 	type group struct {
 		spell   []string // chosen spelling per column
 		all     [][]string
@@ -94,10 +99,11 @@ func (e *Engine) jsonScans(t *catalog.Table, files []query.DataFile) ([]scan, er
 			}
 			return nil
 		}
+		jc := jsonConv{nested: nested, ts: ts}
 		if g.objects {
-			scans = append(scans, jsonObjectsScan(t, g.files, g.all, opts, nested))
+			scans = append(scans, jsonObjectsScan(t, g.files, g.all, opts, jc))
 		} else {
-			scans = append(scans, jsonColumnsScan(t, g.files, g.spell, opts, nested))
+			scans = append(scans, jsonColumnsScan(t, g.files, g.spell, opts, jc))
 		}
 	}
 	return scans, nil
@@ -149,7 +155,13 @@ func jsonReadType(t catalog.Type) string {
 	return "VARCHAR"
 }
 
-func jsonColumnsScan(t *catalog.Table, files []query.DataFile, spell []string, opts jsonOptions, nested func(string) []string) scan {
+// jsonConv converts JSON values of one group of files to column types.
+type jsonConv struct {
+	nested func(path string) []string // spellings of a nested key in the data
+	ts     timestamps
+}
+
+func jsonColumnsScan(t *catalog.Table, files []query.DataFile, spell []string, opts jsonOptions, jc jsonConv) scan {
 	var cols []string
 	seen := map[string]bool{}
 	for i, c := range t.Columns {
@@ -163,14 +175,14 @@ func jsonColumnsScan(t *catalog.Table, files []query.DataFile, spell []string, o
 		fileList(files), strings.Join(cols, ", "), fileColumn, opts.ignoreMalformed)
 	exprs := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
-		exprs[i] = jsonConvert("__d."+quoteIdent(spell[i]), c.Type, strings.ToLower(c.Name), nested)
+		exprs[i] = jc.convert("__d."+quoteIdent(spell[i]), c.Type, strings.ToLower(c.Name))
 	}
 	return scan{from: from, exprs: exprs, files: files}
 }
 
 // jsonObjectsScan reads whole objects and extracts each column from any of
 // its spellings; used when one object spells a key two ways.
-func jsonObjectsScan(t *catalog.Table, files []query.DataFile, all [][]string, opts jsonOptions, nested func(string) []string) scan {
+func jsonObjectsScan(t *catalog.Table, files []query.DataFile, all [][]string, opts jsonOptions, jc jsonConv) scan {
 	from := fmt.Sprintf("read_ndjson_objects(%s, filename = '%s', hive_partitioning = false, ignore_errors = %t, maximum_object_size = 67108864)",
 		fileList(files), fileColumn, opts.ignoreMalformed)
 	exprs := make([]string, len(t.Columns))
@@ -188,14 +200,14 @@ func jsonObjectsScan(t *catalog.Table, files []query.DataFile, all [][]string, o
 		if len(alts) > 1 {
 			src = "coalesce(" + strings.Join(alts, ", ") + ")"
 		}
-		exprs[i] = jsonConvert(src, c.Type, strings.ToLower(c.Name), nested)
+		exprs[i] = jc.convert(src, c.Type, strings.ToLower(c.Name))
 	}
 	return scan{from: from, exprs: exprs, files: files}
 }
 
-// jsonConvert converts a value read from JSON (text for scalars, JSON for
+// convert converts a value read from JSON (text for scalars, JSON for
 // complex types) to the column type; values that do not fit become NULL.
-func jsonConvert(src string, t catalog.Type, path string, nested func(string) []string) string {
+func (jc jsonConv) convert(src string, t catalog.Type, path string) string {
 	switch {
 	case t.Kind == catalog.String:
 		return src
@@ -204,15 +216,15 @@ func jsonConvert(src string, t catalog.Type, path string, nested func(string) []
 	case t.Kind == catalog.Char:
 		return fmt.Sprintf("rpad(left(%s, %d), %d, ' ')", src, t.Length, t.Length)
 	case t.Kind == catalog.Timestamp:
-		return "weir_json_timestamp(" + src + ")"
+		return jc.ts.expr(src)
 	case t.IsComplex():
-		if nestedConflict(t, path, nested) {
-			return jsonNested(src, t, path, nested)
+		if jc.nestedConflict(t, path) {
+			return jc.fieldwise(src, t, path)
 		}
 		// A value of the wrong shape (a string for a struct) is NULL, not
 		// a struct of NULLs.
 		return fmt.Sprintf("CASE WHEN json_type(%s) = '%s' THEN TRY_CAST(json_transform(%s, %s) AS %s) END",
-			src, jsonShape(t), src, quoteString(jsonStructure(t, path, nested)), sqlType(t))
+			src, jsonShape(t), src, quoteString(jc.structure(t, path)), sqlType(t))
 	case t.IsInteger():
 		// DuckDB rounds "80.5" to 81; the SerDes do not read fractions
 		// into integer columns.
@@ -231,33 +243,33 @@ func jsonShape(t catalog.Type) string {
 
 // nestedConflict reports whether some struct field under path is spelled
 // in more than one way in the data.
-func nestedConflict(t catalog.Type, path string, nested func(string) []string) bool {
+func (jc jsonConv) nestedConflict(t catalog.Type, path string) bool {
 	switch t.Kind {
 	case catalog.Struct:
 		for _, f := range t.Fields {
 			fp := path + "." + strings.ToLower(f.Name)
-			if len(nested(fp)) > 1 || nestedConflict(f.Type, fp, nested) {
+			if len(jc.nested(fp)) > 1 || jc.nestedConflict(f.Type, fp) {
 				return true
 			}
 		}
 	case catalog.Array:
-		return nestedConflict(*t.Elem, path, nested)
+		return jc.nestedConflict(*t.Elem, path)
 	case catalog.Map:
-		return nestedConflict(*t.Value, path, nested)
+		return jc.nestedConflict(*t.Value, path)
 	}
 	return false
 }
 
-// jsonNested converts a JSON value field by field, taking each struct
+// fieldwise converts a JSON value field by field, taking each struct
 // field from whichever of its spellings is present. It is slower than
 // json_transform and used only when the data spells a field two ways.
-func jsonNested(src string, t catalog.Type, path string, nested func(string) []string) string {
+func (jc jsonConv) fieldwise(src string, t catalog.Type, path string) string {
 	switch t.Kind {
 	case catalog.Struct:
 		var fields []string
 		for _, f := range t.Fields {
 			fp := path + "." + strings.ToLower(f.Name)
-			spellings := nested(fp)
+			spellings := jc.nested(fp)
 			if len(spellings) == 0 {
 				spellings = []string{f.Name}
 			}
@@ -269,37 +281,37 @@ func jsonNested(src string, t catalog.Type, path string, nested func(string) []s
 			if len(alts) > 1 {
 				value = "coalesce(" + strings.Join(alts, ", ") + ")"
 			}
-			fields = append(fields, quoteIdent(f.Name)+" := "+jsonNested(value, f.Type, fp, nested))
+			fields = append(fields, quoteIdent(f.Name)+" := "+jc.fieldwise(value, f.Type, fp))
 		}
 		return fmt.Sprintf("CASE WHEN json_type(%s) = 'OBJECT' THEN struct_pack(%s) END", src, strings.Join(fields, ", "))
 	case catalog.Array:
 		v := fmt.Sprintf("__j%d", strings.Count(path, ".")+len(path))
 		return fmt.Sprintf("CASE WHEN json_type(%s) = 'ARRAY' THEN list_transform(json_transform(%s, '[\"JSON\"]'), %s -> %s) END",
-			src, src, v, jsonNested(v, *t.Elem, path, nested))
+			src, src, v, jc.fieldwise(v, *t.Elem, path))
 	case catalog.Map:
 		return fmt.Sprintf("CASE WHEN json_type(%s) = 'OBJECT' THEN TRY_CAST(json_transform(%s, %s) AS %s) END",
-			src, src, quoteString(jsonStructure(t, path, nested)), sqlType(t))
+			src, src, quoteString(jc.structure(t, path)), sqlType(t))
 	}
-	return jsonConvert(fmt.Sprintf("(%s ->> '$')", src), t, path, nested)
+	return jc.convert(fmt.Sprintf("(%s ->> '$')", src), t, path)
 }
 
-// jsonStructure returns a json_transform structure for t, using the key
+// structure returns a json_transform structure for t, using the key
 // spellings seen in the data for struct fields.
-func jsonStructure(t catalog.Type, path string, nested func(string) []string) string {
+func (jc jsonConv) structure(t catalog.Type, path string) string {
 	switch t.Kind {
 	case catalog.Struct:
 		var parts []string
 		for _, f := range t.Fields {
 			fp := path + "." + strings.ToLower(f.Name)
 			name := f.Name
-			if sp := nested(fp); len(sp) > 0 {
+			if sp := jc.nested(fp); len(sp) > 0 {
 				name = sp[0]
 			}
-			parts = append(parts, jsonQuote(name)+":"+jsonStructure(f.Type, fp, nested))
+			parts = append(parts, jsonQuote(name)+":"+jc.structure(f.Type, fp))
 		}
 		return "{" + strings.Join(parts, ",") + "}"
 	case catalog.Array:
-		return "[" + jsonStructure(*t.Elem, path, nested) + "]"
+		return "[" + jc.structure(*t.Elem, path) + "]"
 	}
 	return jsonQuote(sqlType(t))
 }

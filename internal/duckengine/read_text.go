@@ -41,19 +41,31 @@ func textScans(t *catalog.Table, files []query.DataFile) ([]scan, error) {
 	}
 	from := fmt.Sprintf("read_csv(%s, auto_detect = false, header = false, skip = %d, delim = %s, quote = '', escape = '', columns = {%s}, null_padding = true, strict_mode = false, nullstr = %s, filename = '%s', hive_partitioning = false)",
 		fileList(files), skip, quoteString(seps[0]), strings.Join(cols, ", "), quoteString(nullFormat), fileColumn)
+	ts, err := timestampsOf(t, false)
+	if err != nil {
+		return nil, err
+	}
+	tc := textConv{seps: seps, null: nullFormat, ts: ts}
 	exprs := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
-		exprs[i] = textConvert(fmt.Sprintf("__d.c%d", i), c.Type, 1, seps, nullFormat)
+		exprs[i] = tc.convert(fmt.Sprintf("__d.c%d", i), c.Type, 1)
 	}
 	return []scan{{from: from, exprs: exprs, files: files}}, nil
 }
 
-// textConvert converts a text field to type t; complex types are split on
+// textConv converts LazySimpleSerDe fields to column types.
+type textConv struct {
+	seps []string // separators by nesting level
+	null string   // serialization.null.format
+	ts   timestamps
+}
+
+// convert converts a text field to type t; complex types are split on
 // the separator of their nesting level, as Hive writes them.
-func textConvert(src string, t catalog.Type, level int, seps []string, nullFormat string) string {
+func (tc textConv) convert(src string, t catalog.Type, level int) string {
 	sep := func(l int) string {
-		if l < len(seps) {
-			return quoteString(seps[l])
+		if l < len(tc.seps) {
+			return quoteString(tc.seps[l])
 		}
 		return fmt.Sprintf("chr(%d)", l+1)
 	}
@@ -61,7 +73,7 @@ func textConvert(src string, t catalog.Type, level int, seps []string, nullForma
 		if level == 1 {
 			return expr // top-level NULLs are handled by the reader
 		}
-		return fmt.Sprintf("CASE WHEN %s = %s THEN NULL ELSE %s END", v, quoteString(nullFormat), expr)
+		return fmt.Sprintf("CASE WHEN %s = %s THEN NULL ELSE %s END", v, quoteString(tc.null), expr)
 	}
 	switch t.Kind {
 	case catalog.String:
@@ -72,22 +84,24 @@ func textConvert(src string, t catalog.Type, level int, seps []string, nullForma
 		return nullable(src, fmt.Sprintf("rpad(left(%s, %d), %d, ' ')", src, t.Length, t.Length))
 	case catalog.Array:
 		v := fmt.Sprintf("__x%d", level)
-		elem := textConvert(v, *t.Elem, level+1, seps, nullFormat)
+		elem := tc.convert(v, *t.Elem, level+1)
 		return nullable(src, fmt.Sprintf("CASE WHEN %s = '' THEN []::%s ELSE list_transform(string_split(%s, %s), %s -> %s) END",
 			src, sqlType(t), src, sep(level), v, elem))
 	case catalog.Map:
 		v := fmt.Sprintf("__x%d", level)
-		key := textConvert(fmt.Sprintf("split_part(%s, %s, 1)", v, sep(level+1)), *t.Key, level+2, seps, nullFormat)
-		val := textConvert(fmt.Sprintf("split_part(%s, %s, 2)", v, sep(level+1)), *t.Value, level+2, seps, nullFormat)
+		key := tc.convert(fmt.Sprintf("split_part(%s, %s, 1)", v, sep(level+1)), *t.Key, level+2)
+		val := tc.convert(fmt.Sprintf("split_part(%s, %s, 2)", v, sep(level+1)), *t.Value, level+2)
 		return nullable(src, fmt.Sprintf("CASE WHEN %s = '' THEN map()::%s ELSE map_from_entries(list_transform(string_split(%s, %s), %s -> {'key': %s, 'value': %s})) END",
 			src, sqlType(t), src, sep(level), v, key, val))
 	case catalog.Struct:
 		var fields []string
 		for i, f := range t.Fields {
 			part := fmt.Sprintf("split_part(%s, %s, %d)", src, sep(level), i+1)
-			fields = append(fields, quoteIdent(f.Name)+" := "+textConvert(part, f.Type, level+1, seps, nullFormat))
+			fields = append(fields, quoteIdent(f.Name)+" := "+tc.convert(part, f.Type, level+1))
 		}
 		return nullable(src, fmt.Sprintf("CASE WHEN %s IS NULL THEN NULL ELSE struct_pack(%s) END", src, strings.Join(fields, ", ")))
+	case catalog.Timestamp:
+		return nullable(src, tc.ts.expr(src))
 	}
 	return nullable(src, fmt.Sprintf("TRY_CAST(%s AS %s)", src, sqlType(t)))
 }
