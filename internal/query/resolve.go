@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -154,11 +155,68 @@ func (s *Service) table(ctx context.Context, db, name string, offset int) (*cata
 			qe.Err = derr
 			return nil, qe
 		}
-		qe := ErrorAt("TABLE_NOT_FOUND", offset, "Table 'awsdatacatalog.%s.%s' does not exist", db, name)
+		qe := ErrorAt("TABLE_NOT_FOUND", offset, "Table 'awsdatacatalog.%s.%s' does not exist%s", db, name, s.tableHint(ctx, db, name))
 		qe.Err = err
 		return nil, qe
 	}
 	return nil, err
+}
+
+// tableHint suggests the table the user may have meant: one of that name
+// in another database, or one with a similar name in this database.
+func (s *Service) tableHint(ctx context.Context, db, name string) string {
+	dbs, err := s.opts.Catalog.ListDatabases(ctx)
+	if err != nil {
+		return ""
+	}
+	var elsewhere []string
+	for _, d := range dbs {
+		if d.Name == db {
+			continue
+		}
+		if _, err := s.opts.Catalog.GetTable(ctx, d.Name, name); err == nil {
+			elsewhere = append(elsewhere, d.Name+"."+name)
+		}
+	}
+	if len(elsewhere) > 0 {
+		return fmt.Sprintf("; did you mean %s? (qualify the name, or pass the database with --database)", strings.Join(elsewhere, " or "))
+	}
+	tables, err := s.opts.Catalog.ListTables(ctx, db)
+	if err != nil {
+		return ""
+	}
+	best, bestDist := "", 3
+	for _, t := range tables {
+		if d := editDistance(name, t.Name); d < bestDist {
+			best, bestDist = t.Name, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf("; did you mean %s?", best)
+	}
+	return ""
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
 }
 
 // listFiles lists the data files under a location, skipping what Hive
