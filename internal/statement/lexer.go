@@ -411,32 +411,29 @@ func (l *lexer) endNumber(start, end int) (Token, error) {
 	if l.mode == ModeTrino && end < len(l.src) {
 		r, _ := utf8.DecodeRuneInString(l.src[end:])
 		if isIdentStart(r) {
-			wordEnd := end
-			for wordEnd < len(l.src) {
-				r, size := utf8.DecodeRuneInString(l.src[wordEnd:])
-				if !isIdentPart(r) {
-					break
-				}
-				wordEnd += size
-			}
-			word := l.src[start:wordEnd]
+			word := l.src[start:l.wordEnd(end)]
 			return Token{}, l.errorf(start, "identifiers must not start with a digit; surround the identifier with double quotes (%q)", word)
 		}
 	}
 	return l.token(TokenNumber, start, l.src[start:end]), nil
 }
 
-// hiveDigitWord lexes a Hive word that starts with a digit, such as
-// 2020_data or 100L. It reports false when the text is a number.
-func (l *lexer) hiveDigitWord(start int) (Token, bool) {
-	end := start
-	for end < len(l.src) {
-		r, size := utf8.DecodeRuneInString(l.src[end:])
+// wordEnd returns the end of the run of identifier characters at pos.
+func (l *lexer) wordEnd(pos int) int {
+	for pos < len(l.src) {
+		r, size := utf8.DecodeRuneInString(l.src[pos:])
 		if !isIdentPart(r) {
 			break
 		}
-		end += size
+		pos += size
 	}
+	return pos
+}
+
+// hiveDigitWord lexes a Hive word that starts with a digit, such as
+// 2020_data or 100L. It reports false when the text is a number.
+func (l *lexer) hiveDigitWord(start int) (Token, bool) {
+	end := l.wordEnd(start)
 	word := l.src[start:end]
 	digitsEnd := 0
 	for digitsEnd < len(word) && isDigit(word[digitsEnd]) {
