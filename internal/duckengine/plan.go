@@ -16,6 +16,7 @@ import (
 // plan is a job's query made runnable on a session: every catalog table it
 // names is replaced by a temporary view over the table's files.
 type plan struct {
+	names   []string             // the result's column names as Trino gives them; see resultNames
 	sql     string               // what to run
 	offsets *statement.OffsetMap // maps offsets in sql back to the job's SQL
 	masks   map[string]string    // view name -> the table name the user wrote
@@ -78,20 +79,17 @@ var volatileFunctions = map[string]bool{
 
 // plan resolves the tables job's query names and creates their views on s.
 func (e *Engine) plan(ctx context.Context, s *session, job *query.Job) (*plan, error) {
-	if noRelations(job.SQL) {
-		return &plan{sql: job.SQL}, nil // nothing to resolve: skip DuckDB's parser round trip
-	}
 	root, err := serialize(ctx, s, job.SQL)
 	if err != nil {
 		return nil, err
 	}
-	w := &walker{sql: job.SQL, pruning: map[int][]any{}}
+	p := &plan{masks: map[string]string{}, names: resultNames(root)}
+	var edits statement.Edits
+	w := &walker{sql: job.SQL, pruning: map[int][]any{}, edits: &edits, masks: p.masks}
 	w.walk(root, nil)
 	if w.err != nil {
 		return nil, w.err
 	}
-	p := &plan{masks: map[string]string{}}
-	var edits statement.Edits
 	for _, sc := range w.scans {
 		var filter query.PartitionFilter
 		if len(sc.conjuncts) > 0 {
@@ -132,27 +130,6 @@ func (e *Engine) plan(ctx context.Context, s *session, job *query.Job) (*plan, e
 	return p, nil
 }
 
-// noRelations reports whether sql certainly names no table and calls no
-// denied function: it has no FROM, JOIN or TABLE keyword (which every
-// table reference, table function and subquery over a table needs) and no
-// denied function name. Then planning has nothing to do.
-func noRelations(sql string) bool {
-	toks, err := statement.Lex(sql, statement.ModeTrino)
-	if err != nil {
-		return false
-	}
-	for _, t := range toks {
-		if t.Kind != statement.TokenIdent {
-			continue
-		}
-		w := strings.ToLower(t.Text)
-		if w == "from" || w == "join" || w == "table" || deniedFunctions[w] {
-			return false
-		}
-	}
-	return true
-}
-
 // serialize parses sql with DuckDB's parser and returns its syntax tree.
 func serialize(ctx context.Context, s *session, sql string) (map[string]any, error) {
 	var raw string
@@ -188,6 +165,8 @@ type walker struct {
 	sql     string
 	scans   []*tableScan
 	pruning map[int][]any // BASE_TABLE offset -> predicates
+	edits   *statement.Edits
+	masks   map[string]string
 	err     error
 }
 
@@ -236,12 +215,22 @@ func (w *walker) walk(v any, scope []string) {
 						"Table function '%s' is not available in Athena SQL; to query files, create a table over them (CREATE EXTERNAL TABLE ... LOCATION 's3://...')", name))
 					return
 				}
+				if name == "unnest" {
+					if err := rewriteUnnest(w.sql, n, w.edits); err != nil {
+						w.fail(err)
+						return
+					}
+				}
 			}
 		}
 		if n["class"] == "FUNCTION" {
 			name := strings.ToLower(str(n["function_name"]))
 			if deniedFunctions[name] {
 				w.fail(query.ErrorAt("FUNCTION_NOT_FOUND", intOf(n["query_location"]), "Function '%s' not registered", name))
+				return
+			}
+			if err := rewriteCall(w.sql, n, w.edits, w.masks); err != nil {
+				w.fail(err)
 				return
 			}
 		}

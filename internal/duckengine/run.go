@@ -28,13 +28,18 @@ func (e *Engine) Query(ctx context.Context, job *query.Job, sink query.RowSink) 
 	if err != nil {
 		return translateError(ctx, err, p)
 	}
+	duckNames := make([]string, len(types))
+	for i, ct := range types {
+		duckNames[i] = ct.Name()
+	}
+	names := p.columnNames(duckNames)
 	cols := make([]query.ResultColumn, len(types))
 	for i, ct := range types {
 		t, err := parseDuckType(ct.DatabaseTypeName())
 		if err != nil {
 			return query.Errorf("NOT_SUPPORTED", "column %s has type %s, which Athena results cannot hold; cast it to a supported type", ct.Name(), ct.DatabaseTypeName())
 		}
-		cols[i] = query.ResultColumn{Name: ct.Name(), Type: t}
+		cols[i] = query.ResultColumn{Name: names[i], Type: t}
 	}
 	if err := sink.Columns(cols); err != nil {
 		return err
@@ -97,7 +102,17 @@ func describe(ctx context.Context, s *session, p *plan) ([]query.ResultColumn, e
 		}
 		cols = append(cols, query.ResultColumn{Name: name, Type: t})
 	}
-	return cols, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	duckNames := make([]string, len(cols))
+	for i, c := range cols {
+		duckNames[i] = c.Name
+	}
+	for i, n := range p.columnNames(duckNames) {
+		cols[i].Name = n
+	}
+	return cols, nil
 }
 
 // castSelect wraps a query so that its columns become the output columns,

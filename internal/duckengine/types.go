@@ -278,9 +278,9 @@ func scalarDuckType(name string, args []string) (catalog.Type, error) {
 		return k(catalog.SmallInt)
 	case "INTEGER", "USMALLINT":
 		return k(catalog.Int)
-	case "BIGINT", "UINTEGER", "HUGEINT":
+	case "BIGINT", "UINTEGER", "HUGEINT", "UBIGINT":
 		return k(catalog.BigInt)
-	case "UBIGINT", "UHUGEINT", "BIGNUM", "VARINT":
+	case "UHUGEINT", "BIGNUM", "VARINT":
 		return catalog.DecimalOf(38, 0), nil
 	case "FLOAT":
 		return k(catalog.Float)

@@ -1,35 +1,12 @@
 package duckengine
 
 import (
-	"context"
-	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
-
-// macros define Trino functions that DuckDB lacks, on top of DuckDB
-// built-ins and the Go functions below. They are the engine half of the
-// Trino dialect; the translator (internal/dialect) handles syntax.
-var macros = []string{
-	// date_format(timestamp, mysql_format): Trino's MySQL-style formatting.
-	// The format is converted once per query (DuckDB folds the constant).
-	`CREATE OR REPLACE MACRO date_format(ts, fmt) AS strftime(ts, weir_mysql_format(fmt))`,
-}
-
-func registerFunctions(ctx context.Context, conn *sql.Conn) error {
-	if err := duckdb.RegisterScalarUDF(conn, "weir_mysql_format", mysqlFormatUDF{}); err != nil {
-		return fmt.Errorf("duckengine: register weir_mysql_format: %w", err)
-	}
-	for _, m := range macros {
-		if _, err := conn.ExecContext(ctx, m); err != nil {
-			return fmt.Errorf("duckengine: define macro: %w", plainError(err))
-		}
-	}
-	return nil
-}
 
 type mysqlFormatUDF struct{}
 

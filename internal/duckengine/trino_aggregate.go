@@ -1,0 +1,6 @@
+package duckengine
+
+// Aggregate functions of Trino.
+var aggregateFunctions = functionSet{
+	rules: map[string]funcRule{},
+}

@@ -1,0 +1,6 @@
+package duckengine
+
+// Array, map and row functions of Trino.
+var arrayFunctions = functionSet{
+	rules: map[string]funcRule{},
+}

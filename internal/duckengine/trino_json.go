@@ -1,0 +1,6 @@
+package duckengine
+
+// JSON functions of Trino.
+var jsonFunctions = functionSet{
+	rules: map[string]funcRule{},
+}

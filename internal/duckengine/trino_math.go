@@ -1,0 +1,6 @@
+package duckengine
+
+// Math functions of Trino.
+var mathFunctions = functionSet{
+	rules: map[string]funcRule{},
+}
