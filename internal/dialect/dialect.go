@@ -3,15 +3,34 @@
 // to the user's text so that errors point at what the user wrote.
 //
 // The translation happens in layers. This package holds the token-level
-// layer: it lexes the statement in Trino mode (rejecting what Trino's
-// lexer rejects, such as `backquoted` identifiers, with Trino's message)
-// and rewrites token sequences DuckDB's parser does not accept. Functions
-// that DuckDB lacks are supplied by the engine (internal/duckengine) as
-// macros and Go functions, and rewrites that need the syntax tree happen
-// in the engine's planner. See docs/sql.md for what is translated.
+// layer: Translate lexes the query once in Trino mode (rejecting what
+// Trino's lexer rejects, such as `backquoted` identifiers, with Trino's
+// message) and runs a pipeline of passes over the tokens. Each pass looks
+// for one kind of construct and records small, local edits — replacing or
+// inserting around the tokens that change, never rewriting the statement —
+// in one statement.Edits, whose offset map takes engine errors back to the
+// user's text. The passes:
+//
+//   - refuse constructs DuckDB cannot run with Trino's meaning
+//     (MATCH_RECOGNIZE, inline functions, JSON_TABLE, time travel, prepared
+//     statements, ...) with a NOT_SUPPORTED *query.Error (unsupported.go);
+//   - spell literals DuckDB lacks or reads differently: X'..' binary
+//     strings, U&'..' Unicode strings, timestamp literals with a time zone,
+//     and intervals with a TO qualifier (literals.go);
+//   - spell types inside CAST and TRY_CAST for DuckDB: ARRAY(T) as T[],
+//     ROW as STRUCT, varbinary as BLOB, timestamp(p) with time zone as
+//     TIMESTAMPTZ, ... (types.go);
+//   - parenthesise VALUES rows, complete two-argument IF and make
+//     TABLESAMPLE's number a percentage (syntax.go).
+//
+// Functions that DuckDB lacks are supplied by the engine
+// (internal/duckengine) as macros and Go functions, and rewrites that need
+// the syntax tree happen in the engine's planner. See docs/sql.md for what
+// is translated.
 package dialect
 
 import (
+	"github.com/weirdata/weir/internal/query"
 	"github.com/weirdata/weir/internal/statement"
 )
 
@@ -22,19 +41,57 @@ type Translator struct{}
 // New returns a Translator.
 func New() *Translator { return &Translator{} }
 
+// passes are the rewrites Translate runs, in order. Each records its edits
+// in the rewriter; the first error stops the translation. Passes that
+// refuse a query run first, so that a refusal is not hidden by a rewrite.
+var passes = []func(*rewriter) error{
+	rejectBackquotes,
+	rejectUnsupported,
+	rewriteBinaryStrings,
+	rewriteUnicodeStrings,
+	rewriteTimeLiterals,
+	rewriteIntervals,
+	rewriteTypes,
+	rewriteValues,
+	rewriteIf,
+	rewriteTablesample,
+}
+
 // Translate returns sql in DuckDB's dialect and the map from positions in
-// the result back to sql.
+// the result back to sql. It is given the text of one query (a SELECT,
+// WITH or VALUES body, or the query of a CREATE TABLE AS or INSERT).
+// Malformed text fails with a *statement.SyntaxError and constructs weir
+// cannot run with a *query.Error of code NOT_SUPPORTED, both positioned
+// in sql.
 func (t *Translator) Translate(sql string) (string, *statement.OffsetMap, error) {
 	toks, err := statement.Lex(sql, statement.ModeTrino)
 	if err != nil {
 		return "", nil, err
 	}
-	for _, t := range toks {
-		if t.Kind == statement.TokenBacktickIdent {
-			line, col := statement.LineCol(sql, t.Span.Start)
-			return "", nil, &statement.SyntaxError{Offset: t.Span.Start, Line: line, Column: col,
-				Msg: "backquoted identifiers are not supported; use double quotes to quote identifiers"}
+	r := newRewriter(sql, toks)
+	for _, pass := range passes {
+		if err := pass(r); err != nil {
+			return "", nil, err
 		}
 	}
-	return sql, nil, nil
+	if r.edits.Len() == 0 {
+		return sql, nil, nil
+	}
+	out, offsets, err := r.edits.Apply(sql)
+	if err != nil {
+		// Two passes edited overlapping text: a bug here, not in the query.
+		return "", nil, query.ErrorAt("GENERIC_INTERNAL_ERROR", 0, "dialect: translate the query: %v", err)
+	}
+	return out, offsets, nil
+}
+
+// rejectBackquotes refuses `backquoted` identifiers as Trino does; they
+// quote names in Hive DDL only.
+func rejectBackquotes(r *rewriter) error {
+	for i, t := range r.toks {
+		if t.Kind == statement.TokenBacktickIdent {
+			return r.syntaxError(i, "backquoted identifiers are not supported; use double quotes to quote identifiers")
+		}
+	}
+	return nil
 }

@@ -1,0 +1,101 @@
+package dialect
+
+import "github.com/weirdata/weir/internal/statement"
+
+// valuesEnd lists the keywords that end the rows of a VALUES clause.
+var valuesEnd = map[string]bool{
+	"ORDER": true, "LIMIT": true, "OFFSET": true, "FETCH": true,
+	"UNION": true, "EXCEPT": true, "INTERSECT": true,
+}
+
+// rewriteValues parenthesises the rows of VALUES clauses: Trino reads
+// VALUES 1, 2 as two rows of one column, DuckDB's parser wants
+// VALUES (1), (2). Rows already in parentheses stay, and ROW(1, 'a')
+// becomes (1, 'a'), which Trino also reads as a row of two columns.
+func rewriteValues(r *rewriter) error {
+	for i := range r.toks {
+		if !r.keyword(i, "VALUES") {
+			continue
+		}
+		start := i + 1
+		for j := start; ; j++ {
+			end := r.tok(j).Kind == statement.TokenEOF || r.isOp(j, ";") || r.isOp(j, ")") || r.isOp(j, "]") || valuesEnd[r.word(j)]
+			if end || r.isOp(j, ",") {
+				if j > start {
+					r.valuesRow(start, j-1)
+				}
+				if end {
+					break
+				}
+				start = j + 1
+				continue
+			}
+			if p := r.partner[j]; p > j {
+				j = p // the row goes on after the brackets
+			}
+		}
+	}
+	return nil
+}
+
+// valuesRow parenthesises the VALUES row of tokens first through last.
+func (r *rewriter) valuesRow(first, last int) {
+	switch {
+	case r.isOp(first, "(") && r.partner[first] == last:
+		// (1, 'a') is a row already.
+	case r.isWord(first, "ROW") && r.isOp(first+1, "(") && r.partner[first+1] == last:
+		r.edits.Replace(statement.Span{Start: r.toks[first].Span.Start, End: r.toks[first+1].Span.Start}, "")
+	default:
+		r.insertBefore(first, "(")
+		r.insertAfter(last, ")")
+	}
+}
+
+// rewriteIf completes two-argument IF(condition, value), which DuckDB's
+// parser rejects, with Trino's implied third argument: IF(c, v, NULL).
+func rewriteIf(r *rewriter) error {
+	for i := range r.toks {
+		if !r.keyword(i, "IF") {
+			continue
+		}
+		close := r.call(i)
+		if close < 0 {
+			continue
+		}
+		commas := 0
+		r.topLevel(i+1, close, func(j int) bool {
+			if r.isOp(j, ",") {
+				commas++
+			}
+			return true
+		})
+		if commas == 1 {
+			r.insertBefore(close, ", NULL")
+		}
+	}
+	return nil
+}
+
+// rewriteTablesample makes the number of TABLESAMPLE BERNOULLI (n) and
+// TABLESAMPLE SYSTEM (n) a percentage, as in Trino; DuckDB reads a bare
+// number as a count of rows. DuckDB takes only a number there, so an
+// expression is refused.
+func rewriteTablesample(r *rewriter) error {
+	for i := range r.toks {
+		if !r.keyword(i, "TABLESAMPLE") || !(r.isWord(i+1, "BERNOULLI") || r.isWord(i+1, "SYSTEM")) {
+			continue
+		}
+		close := r.call(i + 1)
+		switch {
+		case close < 0 || close == i+3:
+			// Unbalanced or empty: DuckDB reports it.
+		case close == i+4 && r.tok(i+3).Kind == statement.TokenNumber:
+			r.insertAfter(i+3, " PERCENT")
+		case close == i+5 && r.tok(i+3).Kind == statement.TokenNumber && (r.isWord(i+4, "PERCENT") || r.isOp(i+4, "%")):
+			// DuckDB's own spelling of a percentage.
+		default:
+			return r.notSupported(i+3, "TABLESAMPLE %s with an expression is not supported; give the percentage as a number, as in TABLESAMPLE %[1]s (10)", r.word(i+1))
+		}
+	}
+	return nil
+}
