@@ -59,6 +59,10 @@ type Engine struct {
 	nextID int64 // for unique temporary view names
 
 	samples *sampleCache // JSON key spellings per file
+
+	// serialize is serializeSQL prepared; database/sql prepares it once
+	// per connection and reuses it.
+	serialize *sql.Stmt
 }
 
 var _ query.Engine = (*Engine)(nil)
@@ -101,6 +105,10 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	if err := e.configure(ctx, dirs); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if e.serialize, err = db.PrepareContext(ctx, serializeSQL); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("duckengine: prepare: %w", plainError(err))
 	}
 	return e, nil
 }
@@ -168,7 +176,10 @@ func (e *Engine) configure(ctx context.Context, allowed []string) error {
 }
 
 // Close shuts DuckDB down.
-func (e *Engine) Close() error { return e.db.Close() }
+func (e *Engine) Close() error {
+	e.serialize.Close()
+	return e.db.Close()
+}
 
 // viewName returns a fresh temporary view name.
 func (e *Engine) viewName() string {

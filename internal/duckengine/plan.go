@@ -2,6 +2,7 @@ package duckengine
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -77,20 +78,57 @@ var volatileFunctions = map[string]bool{
 	"random": true, "rand": true, "uuid": true, "gen_random_uuid": true, "nextval": true, "setseed": true,
 }
 
-// plan resolves the tables job's query names and creates their views on s.
-func (e *Engine) plan(ctx context.Context, s *session, job *query.Job) (*plan, error) {
-	root, err := serialize(ctx, s, job.SQL)
+// analysis is what the engine learns from a query's syntax tree: the
+// catalog tables it names and the edits that give calls to Trino
+// functions Trino's meaning.
+type analysis struct {
+	scans []*tableScan
+	edits statement.Edits
+	masks map[string]string // names weir put in the SQL -> what the user wrote
+	names []string          // see resultNames
+}
+
+// analyze parses sql with DuckDB's parser and walks the tree.
+func analyze(ctx context.Context, q rowQueryer, sql string) (*analysis, error) {
+	root, err := serialize(ctx, q, sql)
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{masks: map[string]string{}, names: resultNames(root)}
-	var edits statement.Edits
-	w := &walker{sql: job.SQL, pruning: map[int][]any{}, edits: &edits, masks: p.masks}
+	a := &analysis{masks: map[string]string{}, names: resultNames(root)}
+	w := &walker{sql: sql, pruning: map[int][]any{}, edits: &a.edits, masks: a.masks}
 	w.walk(root, nil)
 	if w.err != nil {
 		return nil, w.err
 	}
-	for _, sc := range w.scans {
+	a.scans = w.scans
+	return a, nil
+}
+
+// begin analyzes job's query, then takes a session and plans the query on
+// it. The analysis runs first, on any connection, so that it can use the
+// prepared parse statement without holding two connections at once.
+func (e *Engine) begin(ctx context.Context, job *query.Job) (*session, *plan, error) {
+	a, err := analyze(ctx, e.serialize.QueryRowContext, job.SQL)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := e.session(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := e.plan(ctx, s, job, a)
+	if err != nil {
+		s.close()
+		return nil, nil, err
+	}
+	return s, p, nil
+}
+
+// plan resolves the tables a query names and creates their views on s.
+func (e *Engine) plan(ctx context.Context, s *session, job *query.Job, a *analysis) (*plan, error) {
+	p := &plan{masks: a.masks, names: a.names}
+	edits := &a.edits
+	for _, sc := range a.scans {
 		var filter query.PartitionFilter
 		if len(sc.conjuncts) > 0 {
 			filter = e.partitionFilter(s, sc.conjuncts)
@@ -130,10 +168,17 @@ func (e *Engine) plan(ctx context.Context, s *session, job *query.Job) (*plan, e
 	return p, nil
 }
 
+// serializeSQL asks DuckDB for a query's syntax tree.
+const serializeSQL = "SELECT json_serialize_sql(?::VARCHAR)::VARCHAR"
+
+// rowQueryer runs a one-row query with arguments: a prepared statement or
+// a connection with the query bound.
+type rowQueryer func(ctx context.Context, args ...any) *sql.Row
+
 // serialize parses sql with DuckDB's parser and returns its syntax tree.
-func serialize(ctx context.Context, s *session, sql string) (map[string]any, error) {
+func serialize(ctx context.Context, q rowQueryer, sql string) (map[string]any, error) {
 	var raw string
-	if err := s.conn.QueryRowContext(ctx, "SELECT json_serialize_sql(?::VARCHAR)::VARCHAR", sql).Scan(&raw); err != nil {
+	if err := q(ctx, sql).Scan(&raw); err != nil {
 		return nil, translateError(ctx, err, nil)
 	}
 	var root map[string]any
@@ -534,7 +579,10 @@ func (e *Engine) partitionFilter(s *session, conjs []any) query.PartitionFilter 
 // deserializePredicate turns predicate trees into the text of
 // "SELECT __i FROM __weir_parts WHERE ...", using DuckDB's own printer.
 func deserializePredicate(ctx context.Context, s *session, preds []any) (string, error) {
-	tmpl, err := serialize(ctx, s, "SELECT __i FROM __weir_parts WHERE true")
+	bound := func(ctx context.Context, args ...any) *sql.Row {
+		return s.conn.QueryRowContext(ctx, serializeSQL, args...)
+	}
+	tmpl, err := serialize(ctx, bound, "SELECT __i FROM __weir_parts WHERE true")
 	if err != nil {
 		return "", err
 	}

@@ -10,15 +10,11 @@ import (
 
 // Query runs job's query and streams its rows into sink.
 func (e *Engine) Query(ctx context.Context, job *query.Job, sink query.RowSink) error {
-	s, err := e.session(ctx)
+	s, p, err := e.begin(ctx, job)
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	p, err := e.plan(ctx, s, job)
-	if err != nil {
-		return err
-	}
 	rows, err := s.conn.QueryContext(ctx, p.sql)
 	if err != nil {
 		return translateError(ctx, err, p)
@@ -69,15 +65,11 @@ func (e *Engine) Query(ctx context.Context, job *query.Job, sink query.RowSink) 
 
 // Describe returns the columns job's query returns, without running it.
 func (e *Engine) Describe(ctx context.Context, job *query.Job) ([]query.ResultColumn, error) {
-	s, err := e.session(ctx)
+	s, p, err := e.begin(ctx, job)
 	if err != nil {
 		return nil, err
 	}
 	defer s.close()
-	p, err := e.plan(ctx, s, job)
-	if err != nil {
-		return nil, err
-	}
 	return describe(ctx, s, p)
 }
 

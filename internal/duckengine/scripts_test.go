@@ -11,6 +11,12 @@ import (
 // newTestEngine starts an engine over dirs, closed when the test ends.
 func newTestEngine(t *testing.T, dirs querytest.Dirs) query.Engine {
 	t.Helper()
+	return openTestEngine(t, dirs)
+}
+
+// openTestEngine is newTestEngine for tests and benchmarks.
+func openTestEngine(t testing.TB, dirs querytest.Dirs) *Engine {
+	t.Helper()
 	opts := DefaultOptions()
 	opts.LakeDir, opts.StagingDir, opts.TempDir = dirs.Lake, dirs.Staging, dirs.Temp
 	opts.Threads = 2

@@ -21,15 +21,11 @@ const maxFileBytes = "512MB"
 
 // Write runs job's query and writes its rows as files in spec.Dir.
 func (e *Engine) Write(ctx context.Context, job *query.Job, spec *query.WriteSpec) (*query.WriteResult, error) {
-	s, err := e.session(ctx)
+	s, p, err := e.begin(ctx, job)
 	if err != nil {
 		return nil, err
 	}
 	defer s.close()
-	p, err := e.plan(ctx, s, job)
-	if err != nil {
-		return nil, err
-	}
 	cols, err := describe(ctx, s, p)
 	if err != nil {
 		return nil, err
