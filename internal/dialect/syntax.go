@@ -17,25 +17,38 @@ func rewriteValues(r *rewriter) error {
 		if !r.keyword(i, "VALUES") {
 			continue
 		}
-		start := i + 1
-		for j := start; ; j++ {
-			end := r.tok(j).Kind == statement.TokenEOF || r.isOp(j, ";") || r.isOp(j, ")") || r.isOp(j, "]") || valuesEnd[r.word(j)]
-			if end || r.isOp(j, ",") {
-				if j > start {
-					r.valuesRow(start, j-1)
-				}
-				if end {
-					break
-				}
-				start = j + 1
-				continue
-			}
-			if p := r.partner[j]; p > j {
-				j = p // the row goes on after the brackets
+		if rows, ok := r.valuesRows(i); ok {
+			for _, row := range rows {
+				r.valuesRow(row[0], row[1])
 			}
 		}
 	}
 	return nil
+}
+
+// valuesRows returns the first and last token of each row of the VALUES
+// clause at token i, or false if its brackets are unbalanced.
+func (r *rewriter) valuesRows(i int) (rows [][2]int, ok bool) {
+	start := i + 1
+	for j := start; ; j++ {
+		end := r.tok(j).Kind == statement.TokenEOF || r.isOp(j, ";") || r.isOp(j, ")") || r.isOp(j, "]") || valuesEnd[r.word(j)]
+		if end || r.isOp(j, ",") {
+			if j > start {
+				rows = append(rows, [2]int{start, j - 1})
+			}
+			if end {
+				return rows, true
+			}
+			start = j + 1
+			continue
+		}
+		switch p := r.partner[j]; {
+		case p > j:
+			j = p // the row goes on after the brackets
+		case r.isOp(j, "(") || r.isOp(j, "["):
+			return nil, false
+		}
+	}
 }
 
 // valuesRow parenthesises the VALUES row of tokens first through last.
@@ -44,7 +57,7 @@ func (r *rewriter) valuesRow(first, last int) {
 	case r.isOp(first, "(") && r.partner[first] == last:
 		// (1, 'a') is a row already.
 	case r.isWord(first, "ROW") && r.isOp(first+1, "(") && r.partner[first+1] == last:
-		r.edits.Replace(statement.Span{Start: r.toks[first].Span.Start, End: r.toks[first+1].Span.Start}, "")
+		r.edit(statement.Span{Start: r.toks[first].Span.Start, End: r.toks[first+1].Span.Start}, "")
 	default:
 		r.insertBefore(first, "(")
 		r.insertAfter(last, ")")

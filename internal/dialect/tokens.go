@@ -3,6 +3,7 @@ package dialect
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/weirdata/weir/internal/query"
 	"github.com/weirdata/weir/internal/statement"
@@ -130,21 +131,45 @@ func (r *rewriter) span(i, j int) statement.Span {
 	return statement.Span{Start: r.toks[i].Span.Start, End: r.toks[j].Span.End}
 }
 
+// edit records that the source in span is replaced by text. A space is
+// added where the text would otherwise run into the source next to it and
+// change how it lexes: a string literal right before another one (the
+// quotes would make one string with a quote in it), or a word right
+// before a word.
+func (r *rewriter) edit(span statement.Span, text string) {
+	if text != "" && span.End < len(r.src) && fuses(text[len(text)-1], r.src[span.End]) {
+		text += " "
+	}
+	if text != "" && span.Start > 0 && fuses(r.src[span.Start-1], text[0]) {
+		text = " " + text
+	}
+	r.edits.Replace(span, text)
+}
+
+// fuses reports whether characters a and b, written next to each other,
+// would join two tokens into one.
+func fuses(a, b byte) bool {
+	word := func(c byte) bool {
+		return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf
+	}
+	return a == '\'' && b == '\'' || a == '"' && b == '"' || word(a) && word(b)
+}
+
 // replace records that tokens i through j are replaced by text.
 func (r *rewriter) replace(i, j int, text string) {
-	r.edits.Replace(r.span(i, j), text)
+	r.edit(r.span(i, j), text)
 }
 
 // insertBefore records that text goes right before token i.
 func (r *rewriter) insertBefore(i int, text string) {
 	at := r.toks[i].Span.Start
-	r.edits.Replace(statement.Span{Start: at, End: at}, text)
+	r.edit(statement.Span{Start: at, End: at}, text)
 }
 
 // insertAfter records that text goes right after token i.
 func (r *rewriter) insertAfter(i int, text string) {
 	at := r.toks[i].Span.End
-	r.edits.Replace(statement.Span{Start: at, End: at}, text)
+	r.edit(statement.Span{Start: at, End: at}, text)
 }
 
 // syntaxError returns a SyntaxError at token i.

@@ -50,7 +50,7 @@ func rewriteTypes(r *rewriter) error {
 				r.typed[j] = true
 			}
 			for _, e := range p.edits {
-				r.edits.Replace(e.span, e.text)
+				r.edit(e.span, e.text)
 			}
 		}
 	}

@@ -27,4 +27,3 @@ func rejectUnsupported(r *rewriter) error {
 	}
 	return nil
 }
-
