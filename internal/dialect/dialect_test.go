@@ -54,6 +54,7 @@ func TestTranslate(t *testing.T) {
 
 		{"two-argument if", "SELECT IF(a > 1, 'x') FROM t", "SELECT IF(a > 1, 'x', NULL) FROM t"},
 		{"nested commas in if", "SELECT IF(a, f(b, c)), IF(a, ARRAY[1, 2])", "SELECT IF(a, f(b, c), NULL), IF(a, ARRAY[1, 2], NULL)"},
+		{"if with an empty argument stays", "SELECT IF(a, ), IF(, b)", "SELECT IF(a, ), IF(, b)"},
 		{"three-argument if stays", "SELECT IF(a, 1, 2)", "SELECT IF(a, 1, 2)"},
 
 		{"interval day to second", "SELECT INTERVAL '1 02:03:04' DAY TO SECOND", "SELECT INTERVAL '1 day 02:03:04'"},

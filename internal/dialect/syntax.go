@@ -75,14 +75,17 @@ func rewriteIf(r *rewriter) error {
 		if close < 0 {
 			continue
 		}
-		commas := 0
+		var commas []int
+		values := false // VALUES among the arguments: not an expression
 		r.topLevel(i+1, close, func(j int) bool {
 			if r.isOp(j, ",") {
-				commas++
+				commas = append(commas, j)
 			}
+			values = values || r.keyword(j, "VALUES")
 			return true
 		})
-		if commas == 1 {
+		// Two arguments, neither of them empty.
+		if len(commas) == 1 && commas[0] > i+2 && commas[0] < close-1 && !values {
 			r.insertBefore(close, ", NULL")
 		}
 	}
