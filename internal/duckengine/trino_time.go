@@ -57,9 +57,6 @@ var timeFunctions = functionSet{
 		"parse_duration":         rename("weir_parse_duration"),
 	},
 	macros: []string{
-		// date_format(timestamp, mysql_format) with a format that is not
-		// a literal. DuckDB folds a constant format's conversion.
-		`CREATE OR REPLACE MACRO weir_date_format(ts, fmt) AS strftime(ts, weir_mysql_format(fmt))`,
 		// weir_year_fix(ts, rule) corrects the year strptime read (see
 		// yearRule): a pattern without year means 1970 in Joda, and
 		// two-digit years fall in another century window.
@@ -129,7 +126,7 @@ var timeFunctions = functionSet{
 			ELSE epoch_ms(iv) END`,
 	},
 	udfs: map[string][]duckdb.ScalarFunc{
-		"weir_mysql_format":           {mysqlFormatUDF{}},
+		"weir_mysql_format":           {mysqlFormatUDF{in: duckdb.TYPE_TIMESTAMP}, mysqlFormatUDF{in: duckdb.TYPE_TIMESTAMP_TZ}},
 		"weir_joda_format":            {jodaFormatUDF{in: duckdb.TYPE_TIMESTAMP}, jodaFormatUDF{in: duckdb.TYPE_TIMESTAMP_TZ}},
 		"weir_from_iso8601_timestamp": {isoTimestampUDF{}},
 		"weir_from_iso8601_date":      {isoDateUDF{}},
@@ -139,11 +136,11 @@ var timeFunctions = functionSet{
 }
 
 // dateFormatRule converts a literal date_format format to a strftime
-// format in the query; other formats are converted as the query runs.
+// format in the query; other formats are formatted in Go, row by row.
 func dateFormatRule(c *funcCall) (string, error) {
 	span, f, ok := c.literalArg(1)
 	if !ok {
-		return "weir_date_format", nil
+		return "weir_mysql_format", nil
 	}
 	conv, err := mysqlToStrftime(f)
 	if err != nil {

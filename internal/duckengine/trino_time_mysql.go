@@ -4,6 +4,8 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -13,21 +15,92 @@ import (
 // format to DuckDB strftime/strptime formats (DuckDB folds the conversion
 // of a constant format), and DuckDB does the per-row work.
 
-// mysqlFormatUDF is weir_mysql_format(format): the strftime format for a
-// date_format format.
-type mysqlFormatUDF struct{}
+// mysqlFormatUDF is weir_mysql_format(ts, format): date_format per row,
+// for formats that are not literals (DuckDB's strftime takes constant
+// formats only).
+type mysqlFormatUDF struct{ in duckdb.Type }
 
-// Config takes a VARCHAR format and returns a VARCHAR format.
-func (mysqlFormatUDF) Config() duckdb.ScalarFuncConfig {
-	return udfConfig(duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR)
+// Config takes a timestamp of the given type and a VARCHAR format.
+func (u mysqlFormatUDF) Config() duckdb.ScalarFuncConfig {
+	return udfConfig(duckdb.TYPE_VARCHAR, u.in, duckdb.TYPE_VARCHAR)
 }
 
-// Executor converts the format.
+// Executor formats one row.
 func (mysqlFormatUDF) Executor() duckdb.ScalarFuncExecutor {
-	return duckdb.ScalarFuncExecutor{RowExecutor: func(values []driver.Value) (any, error) {
-		s, _ := values[0].(string)
-		return mysqlToStrftime(s)
+	return duckdb.ScalarFuncExecutor{RowExecutor: func(v []driver.Value) (any, error) {
+		jp, err := cachedMysql(v[1].(string))
+		if err != nil {
+			return nil, err
+		}
+		return jp.format(v[0].(time.Time)), nil
 	}}
+}
+
+// mysqlCache holds MySQL formats compiled to Joda patterns.
+var mysqlCache sync.Map // string → *jodaPattern or error
+
+func cachedMysql(f string) (*jodaPattern, error) {
+	if v, ok := mysqlCache.Load(f); ok {
+		if err, bad := v.(error); bad {
+			return nil, err
+		}
+		return v.(*jodaPattern), nil
+	}
+	jp, err := mysqlToJoda(f)
+	if err != nil {
+		mysqlCache.Store(f, err)
+		return nil, err
+	}
+	mysqlCache.Store(f, jp)
+	return jp, nil
+}
+
+// mysqlJoda is the Joda pattern of each MySQL code, as Trino builds its
+// formatter.
+var mysqlJoda = map[byte]string{
+	'a': "EEE", 'b': "MMM", 'c': "M", 'd': "dd", 'e': "d", 'f': "SSSSSS",
+	'H': "HH", 'h': "hh", 'I': "hh", 'i': "mm", 'j': "DDD", 'k': "H",
+	'l': "h", 'M': "MMMM", 'm': "MM", 'p': "a", 'r': "hh:mm:ss a",
+	'S': "ss", 's': "ss", 'T': "HH:mm:ss", 'v': "ww", 'W': "EEEE",
+	'x': "xxxx", 'Y': "yyyy", 'y': "yy",
+}
+
+// mysqlToJoda compiles a date_format format into the Joda pattern Trino
+// formats with. Tokens are appended one by one: as text, %d%e would read
+// as one run of three d's.
+func mysqlToJoda(f string) (*jodaPattern, error) {
+	jp := &jodaPattern{}
+	lit := func(c byte) {
+		if k := len(jp.tokens); k > 0 && jp.tokens[k-1].letter == 0 {
+			jp.tokens[k-1].text += string(c)
+			return
+		}
+		jp.tokens = append(jp.tokens, jodaToken{text: string(c)})
+	}
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		if c != '%' {
+			lit(c)
+			continue
+		}
+		if i+1 == len(f) {
+			return nil, trailingPercent()
+		}
+		i++
+		if p, ok := mysqlJoda[f[i]]; ok {
+			code, err := compileJoda(p)
+			if err != nil {
+				return nil, err // a bug in mysqlJoda
+			}
+			jp.tokens = append(jp.tokens, code.tokens...)
+			continue
+		}
+		if strings.IndexByte(mysqlUnsupported, f[i]) >= 0 {
+			return nil, mysqlNotSupported(f[i])
+		}
+		lit(f[i])
+	}
+	return jp, nil
 }
 
 // mysqlUnsupported are the MySQL codes Trino refuses.
