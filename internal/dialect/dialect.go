@@ -26,6 +26,7 @@ var passes = []func(*rewriter) error{
 	rewriteValues,
 	rewriteIf,
 	rewriteTablesample,
+	quoteDuckKeywords,
 }
 
 // Translate returns sql in DuckDB's dialect and the map from positions in

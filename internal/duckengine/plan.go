@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/weirdata/weir/internal/catalog"
 	"github.com/weirdata/weir/internal/query"
@@ -90,6 +91,17 @@ type analysis struct {
 
 // analyze parses sql with DuckDB's parser and walks the tree.
 func analyze(ctx context.Context, q rowQueryer, sql string) (*analysis, error) {
+	if !utf8.ValidString(sql) {
+		off := 0
+		for off < len(sql) {
+			r, n := utf8.DecodeRuneInString(sql[off:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			off += n
+		}
+		return nil, query.ErrorAt("SYNTAX_ERROR", off, "invalid UTF-8 byte 0x%02x; queries must be UTF-8 text", sql[off])
+	}
 	root, err := serialize(ctx, q, sql)
 	if err != nil {
 		return nil, err
