@@ -22,6 +22,7 @@ var mathFunctions = functionSet{
 		"log10":        rename("weir_log10"),
 		"log":          byArity(map[int]string{2: "weir_log"}),
 		"sqrt":         rename("weir_sqrt"),
+		"cbrt":         rename("weir_cbrt"),
 		"mod":          rename("weir_mod"),
 		"truncate":     rename("trunc"),
 		"rand":         randRule,
@@ -49,8 +50,9 @@ var mathFunctions = functionSet{
 		// an infinity or NaN (DuckDB's "/" gives NULL).
 		`CREATE OR REPLACE MACRO weir_fdivide(n, d) AS CASE WHEN d = 0 THEN (CASE WHEN isnan(n) OR n = 0 THEN CAST('NaN' AS DOUBLE) WHEN (n > 0) = (CAST(d AS VARCHAR) NOT LIKE '-%') THEN CAST('Infinity' AS DOUBLE) ELSE CAST('-Infinity' AS DOUBLE) END) ELSE CAST(n AS DOUBLE) / CAST(d AS DOUBLE) END`,
 		`CREATE OR REPLACE MACRO weir_log(b, x) AS weir_fdivide(weir_ln(x), weir_ln(b))`,
-		// mod: integers and decimals fail on a zero divisor, doubles give NaN.
-		`CREATE OR REPLACE MACRO weir_mod(a, b) AS CASE WHEN b = 0 THEN (CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') OR typeof(b) IN ('DOUBLE', 'FLOAT') THEN CAST('NaN' AS DOUBLE) ELSE error('DIVISION_BY_ZERO: Division by zero') END) ELSE mod(a, b) END`,
+		// mod: integers and decimals fail on a zero divisor; doubles give
+		// NaN, as DuckDB's mod does.
+		`CREATE OR REPLACE MACRO weir_mod(a, b) AS CASE WHEN b = 0 AND typeof(a) NOT IN ('DOUBLE', 'FLOAT') AND typeof(b) NOT IN ('DOUBLE', 'FLOAT') THEN error('DIVISION_BY_ZERO: Division by zero') ELSE mod(a, b) END`,
 		`CREATE OR REPLACE MACRO weir_bitwise_and(a, b) AS CAST(a AS BIGINT) & CAST(b AS BIGINT)`,
 		`CREATE OR REPLACE MACRO weir_bitwise_or(a, b) AS CAST(a AS BIGINT) | CAST(b AS BIGINT)`,
 		`CREATE OR REPLACE MACRO weir_bitwise_xor(a, b) AS xor(CAST(a AS BIGINT), CAST(b AS BIGINT))`,

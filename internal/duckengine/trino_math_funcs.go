@@ -17,6 +17,9 @@ var mathGoFunctions = map[string][]duckdb.ScalarFunc{
 	"weir_bit_count":    {&goFunc{in: []duckdb.TypeInfo{tBigint, tBigint}, out: tBigint, fn: bitCount}},
 	"weir_width_bucket": {&goFunc{in: []duckdb.TypeInfo{tDouble, tDouble, tDouble, tBigint}, out: tBigint, fn: widthBucket}},
 	"weir_trino_type":   {&goFunc{in: []duckdb.TypeInfo{tVarchar}, out: tVarchar, fn: trinoTypeUDF}},
+	// Java's Math.cbrt is exact for cubes (cbrt(27) = 3.0); DuckDB's is
+	// not.
+	"weir_cbrt": {&goFunc{in: []duckdb.TypeInfo{tDouble}, out: tDouble, fn: func(a []driver.Value) (any, error) { return math.Cbrt(a[0].(float64)), nil }}},
 }
 
 // bitCount is bit_count(x, bits): the 1 bits of x as a bits-wide two's
