@@ -101,17 +101,29 @@ var timeFunctions = functionSet{
 			WHEN 'month' THEN INTERVAL 1 MONTH
 			WHEN 'quarter' THEN INTERVAL 3 MONTH
 			WHEN 'year' THEN INTERVAL 1 YEAR END`,
-		// date_add with a unit of a day or more keeps a DATE a DATE:
-		// date_trunc('day', ...) is a DATE for DATE and TIMESTAMP input,
-		// and x - date_trunc('day', x) is 0 days for a DATE, the time of
-		// day (an INTERVAL) for a timestamp.
-		`CREATE OR REPLACE MACRO weir_date_add_days(u, n, x) AS
-			date_trunc('day', x + n * weir_unit(u)) + (x - date_trunc('day', x))`,
-		`CREATE OR REPLACE MACRO weir_date_add_clock(u, n, x) AS x + n * weir_unit(u)`,
-		// date_trunc keeping the input type: DuckDB answers DATE for day
-		// and coarser units on timestamps; x - x is 0 days for a DATE and
-		// an empty INTERVAL for a timestamp.
-		`CREATE OR REPLACE MACRO weir_date_trunc(u, x) AS date_trunc(u, x) + (x - x)`,
+		// weir_as_type_of(x, v) is v, a timestamp of the same day as x
+		// when x is a DATE, in x's type: typeof(x) is a constant, and
+		// date_trunc with a constant unit answers DATE for 'day' and
+		// the input's type for 'microseconds'.
+		`CREATE OR REPLACE MACRO weir_as_type_of(x, v) AS
+			date_trunc(CASE typeof(x) WHEN 'DATE' THEN 'day' ELSE 'microseconds' END, v)`,
+		// weir_not_date(u, x, v) is v, or Trino's error when x is a DATE
+		// (units below a day are not DATE fields).
+		`CREATE OR REPLACE MACRO weir_not_date(u, x, v) AS CASE WHEN typeof(x) = 'DATE'
+			THEN error('INVALID_FUNCTION_ARGUMENT: ''' || lower(u) || ''' is not a valid DATE field')
+			ELSE v END`,
+		// date_add keeps the input's type (DuckDB's DATE + INTERVAL is a
+		// TIMESTAMP); months clamp to the month's end as in Joda.
+		`CREATE OR REPLACE MACRO weir_date_add_days(u, n, x) AS weir_as_type_of(x, x + n * weir_unit(u))`,
+		`CREATE OR REPLACE MACRO weir_date_add_clock(u, n, x) AS weir_not_date(u, x, x + n * weir_unit(u))`,
+		// date_diff below a day refuses two DATEs (a DATE with a
+		// timestamp is read as a timestamp).
+		`CREATE OR REPLACE MACRO weir_date_diff_clock(u, a, b) AS
+			weir_not_date(u, greatest(a, b), date_sub(u, a, b))`,
+		// date_trunc keeping the input type (DuckDB answers DATE for day
+		// and coarser units on timestamps).
+		`CREATE OR REPLACE MACRO weir_date_trunc(u, x) AS weir_as_type_of(x, date_trunc(u, x))`,
+		`CREATE OR REPLACE MACRO weir_date_trunc_clock(u, x) AS weir_not_date(u, x, date_trunc(u, x))`,
 		// millisecond(x) is 0..999 (DuckDB's counts the seconds too).
 		`CREATE OR REPLACE MACRO weir_millisecond(x) AS millisecond(x) % 1000`,
 		// at_timezone(ts, zone): the wall time in zone.
@@ -279,24 +291,33 @@ func dateAddRule(c *funcCall) (string, error) {
 }
 
 // dateDiffRule renames date_diff(unit, a, b) to DuckDB's date_sub, which
-// counts whole units elapsed as Trino (Joda) does.
+// counts whole units elapsed as Trino (Joda) does; units below a day
+// refuse two DATEs, as Trino does.
 func dateDiffRule(c *funcCall) (string, error) {
 	if c.nargs() != 3 {
 		return "", nil
 	}
-	if _, _, err := unitArg(c); err != nil {
+	_, long, err := unitArg(c)
+	if err != nil {
 		return "", err
 	}
-	return "date_sub", nil
+	if long {
+		return "date_sub", nil
+	}
+	return "weir_date_diff_clock", nil
 }
 
-// dateTruncRule renames date_trunc(unit, x) to the type-keeping macro.
+// dateTruncRule renames date_trunc(unit, x) to a macro keeping x's type.
 func dateTruncRule(c *funcCall) (string, error) {
 	if c.nargs() != 2 {
 		return "", nil
 	}
-	if _, _, err := unitArg(c); err != nil {
+	_, long, err := unitArg(c)
+	if err != nil {
 		return "", err
 	}
-	return "weir_date_trunc", nil
+	if long {
+		return "weir_date_trunc", nil
+	}
+	return "weir_date_trunc_clock", nil
 }

@@ -14,7 +14,7 @@ import (
 
 // timeTestConn is a DuckDB connection set up as the engine's are
 // (session zone UTC, weir's functions), closed when the test ends.
-func timeTestConn(t *testing.T) *sql.Conn {
+func timeTestConn(t testing.TB) *sql.Conn {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sql.Open("duckdb", "")
@@ -257,5 +257,31 @@ func TestMysqlStrftimeMatchesGo(t *testing.T) {
 			}
 		}
 		res.Close()
+	}
+}
+
+// BenchmarkTimeFunctions measures weir's date functions on a million
+// timestamps against DuckDB's nearest built-ins.
+func BenchmarkTimeFunctions(b *testing.B) {
+	conn := timeTestConn(b)
+	for _, bc := range []struct{ name, expr string }{
+		{"builtin_date_trunc", "date_trunc('month', ts)"},
+		{"weir_date_trunc", "weir_date_trunc('month', ts)"},
+		{"weir_date_add_days", "weir_date_add_days('month', 1, ts)"},
+		{"weir_date_add_days_date", "weir_date_add_days('month', 1, CAST(ts AS DATE))"},
+		{"strftime", "strftime(ts, '%Y-%m-%d %H:%M:%S')"},
+		{"weir_mysql_format", "weir_mysql_format(ts, '%Y-%m-%d %H:%i:%s')"},
+		{"weir_joda_format", "weir_joda_format(ts, 'yyyy-MM-dd HH:mm:ss')"},
+		{"weir_date_parse", "weir_date_parse(strftime(ts, '%Y-%m-%d %H:%M:%S'), '%Y-%m-%d %H:%M:%S', 0)"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			q := "SELECT count(" + bc.expr + ") FROM (SELECT TIMESTAMP '2020-01-01' + to_seconds(i) AS ts FROM range(1000000) AS r(i))"
+			for i := 0; i < b.N; i++ {
+				var n int64
+				if err := conn.QueryRowContext(context.Background(), q).Scan(&n); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
