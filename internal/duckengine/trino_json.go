@@ -467,6 +467,8 @@ func sqlJSONArgs(args []driver.Value) (items []*jsonNode, err error) {
 	if err != nil {
 		return nil, errSQLJSONPath
 	}
+	// A path evaluation error is handled by the caller's ON ERROR
+	// default; errSQLJSONTooMany (NOT_SUPPORTED) is not.
 	return p.eval(root)
 }
 

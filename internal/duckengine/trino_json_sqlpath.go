@@ -319,10 +319,20 @@ func (p *sqlJSONPath) eval(root *jsonNode) ([]*jsonNode, error) {
 				}
 			}
 		}
+		if len(out) > sqlJSONMaxItems {
+			return nil, errSQLJSONTooMany
+		}
 		seq = out
 	}
 	return seq, nil
 }
+
+// sqlJSONMaxItems bounds the items a path may select: repeated subscripts
+// multiply them ($[0,0][0,0]...), and Trino would run out of memory.
+const sqlJSONMaxItems = 1 << 20
+
+// errSQLJSONTooMany refuses a path that selects more than sqlJSONMaxItems.
+var errSQLJSONTooMany = fmt.Errorf("NOT_SUPPORTED: the JSON path selects more than %d items", sqlJSONMaxItems)
 
 // member returns an object's member, or nil.
 func (n *jsonNode) member(name string) *jsonNode {
