@@ -84,9 +84,9 @@ var timeFunctions = functionSet{
 		// Math.round); with a zone or an offset it gives the wall time
 		// there.
 		`CREATE OR REPLACE MACRO weir_from_unixtime(x) AS
-			CAST(make_timestamp(CAST(floor(x * 1000 + 0.5) AS BIGINT) * 1000) AS TIMESTAMPTZ),
-			(x, z) AS timezone(z, CAST(make_timestamp(CAST(floor(x * 1000 + 0.5) AS BIGINT) * 1000) AS TIMESTAMPTZ)),
-			(x, h, m) AS make_timestamp(CAST(floor(x * 1000 + 0.5) AS BIGINT) * 1000) + to_minutes(CAST(h * 60 + m AS BIGINT))`,
+			CAST(make_timestamp(CAST(floor(CAST(x AS DOUBLE) * 1000 + 0.5) AS BIGINT) * 1000) AS TIMESTAMPTZ),
+			(x, z) AS timezone(z, CAST(make_timestamp(CAST(floor(CAST(x AS DOUBLE) * 1000 + 0.5) AS BIGINT) * 1000) AS TIMESTAMPTZ)),
+			(x, h, m) AS make_timestamp(CAST(floor(CAST(x AS DOUBLE) * 1000 + 0.5) AS BIGINT) * 1000) + to_minutes(CAST(h * 60 + m AS BIGINT))`,
 		// from_unixtime_nanos(nanoseconds), floored to microseconds.
 		`CREATE OR REPLACE MACRO weir_from_unixtime_nanos(x) AS
 			CAST(make_timestamp(CAST((x - ((x % 1000) + 1000) % 1000) // 1000 AS BIGINT)) AS TIMESTAMPTZ)`,
