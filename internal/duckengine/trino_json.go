@@ -2,6 +2,7 @@ package duckengine
 
 import (
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -43,6 +44,7 @@ var jsonFunctions = functionSet{
 		`CREATE OR REPLACE MACRO weir_json_parse(s) AS CAST(weir_json_parse_text(s) AS JSON)`,
 		// json_format(json) is the json value's text.
 		`CREATE OR REPLACE MACRO weir_json_format(j) AS CAST(CAST(j AS JSON) AS VARCHAR)`,
+		`CREATE OR REPLACE MACRO weir_to_json(x) AS CAST(weir_to_json_text(x) AS JSON)`,
 	}, jsonLiteralMacros()...),
 	udfs: map[string][]duckdb.ScalarFunc{
 		"weir_json_extract_text":   {jsonFunc2(duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR, jsonPathFunc(jsonExtractValue))},
@@ -62,6 +64,9 @@ var jsonFunctions = functionSet{
 		"weir_json_value":       {jsonFunc2(duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR, jsonValue)},
 		"weir_json_query":       {jsonFunc2(duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR, jsonQuery)},
 		"weir_json_format_text": {jsonFunc1(duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR, jsonFormatLiteral)},
+		// Casts; see trino_json_cast.go.
+		"weir_to_json_text":    {&jsonUDF{in: []duckdb.Type{duckdb.TYPE_ANY}, out: duckdb.TYPE_VARCHAR, fn: toJSONText}},
+		"weir_json_to_varchar": {jsonFunc1(duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR, jsonToVarchar)},
 	},
 }
 
@@ -510,8 +515,7 @@ func jsonValue(args []driver.Value) (any, error) {
 		}
 		return strconv.FormatInt(n, 10), nil
 	case jsonFloat:
-		f, _ := strconv.ParseFloat(it.text, 64)
-		return javaDoubleString(f), nil
+		return nil, errors.New("NOT_SUPPORTED: json_value() of a non-integer number is not supported: Trino versions print doubles as varchar differently (1.5 or 1.5E0)")
 	}
 	return nil, nil // null, arrays and objects
 }
