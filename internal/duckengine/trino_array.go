@@ -35,43 +35,44 @@ import (
 // element's index.
 var arrayFunctions = functionSet{
 	rules: map[string]funcRule{
-		"cardinality":      arrayArity(rename("weir_cardinality"), 1),
-		"element_at":       arrayArity(rename("weir_element_at"), 2),
-		"contains":         arrayArity(rename("weir_contains"), 2),
-		"array_join":       arrayArity(rename("weir_array_join"), 2, 3),
-		"slice":            arrayArity(rename("weir_slice"), 3),
-		"array_distinct":   arrayArity(rename("weir_array_distinct"), 1),
-		"array_position":   arrayArity(rename("weir_array_position"), 2),
-		"array_remove":     arrayArity(rename("weir_array_remove"), 2),
-		"array_sort":       arraySortRule,
-		"array_max":        arrayArity(rename("weir_array_max"), 1),
-		"array_min":        arrayArity(rename("weir_array_min"), 1),
-		"array_intersect":  arrayArity(rename("weir_array_intersect"), 2),
-		"array_union":      arrayArity(rename("weir_array_union"), 2),
-		"array_except":     arrayArity(rename("weir_array_except"), 2),
-		"arrays_overlap":   arrayArity(rename("weir_arrays_overlap"), 2),
-		"array_histogram":  arrayArity(rename("weir_array_histogram"), 1),
-		"repeat":           arrayArity(rename("weir_repeat"), 2),
-		"shuffle":          arrayArity(rename("weir_shuffle"), 1),
-		"sequence":         arrayArity(rename("weir_sequence"), 2, 3),
-		"flatten":          arrayArity(rename("flatten"), 1),
-		"ngrams":           arrayArity(rename("weir_ngrams"), 2),
-		"combinations":     arrayArity(rename("weir_combinations"), 2),
-		"trim_array":       arrayArity(rename("weir_trim_array"), 2),
-		"zip":              arrayZipRule,
-		"transform":        arrayLambdaRule("list_transform", 2, 1),
-		"filter":           arrayLambdaRule("list_filter", 2, 1),
-		"any_match":        arrayLambdaRule("weir_any_match", 2, 1),
-		"all_match":        arrayLambdaRule("weir_all_match", 2, 1),
-		"none_match":       arrayLambdaRule("weir_none_match", 2, 1),
-		"zip_with":         arrayLambdaRule("weir_zip_with", 3, 2),
-		"reduce":           arrayReduceRule,
-		"map_entries":      arrayArity(rename("weir_map_entries"), 1),
-		"map_filter":       arrayLambdaRule("weir_map_filter", 2, 2),
-		"transform_keys":   arrayLambdaRule("weir_transform_keys", 2, 2),
-		"transform_values": arrayLambdaRule("weir_transform_values", 2, 2),
-		"map_zip_with":     arrayLambdaRule("weir_map_zip_with", 3, 3),
-		"map_concat":       arrayMapConcatRule,
+		"cardinality":           arrayArity(rename("weir_cardinality"), 1),
+		"element_at":            arrayArity(rename("weir_element_at"), 2),
+		"contains":              arrayArity(rename("weir_contains"), 2),
+		"array_join":            arrayArity(rename("weir_array_join"), 2, 3),
+		"slice":                 arrayArity(rename("weir_slice"), 3),
+		"array_distinct":        arrayArity(rename("weir_array_distinct"), 1),
+		"array_position":        arrayArity(rename("weir_array_position"), 2),
+		"array_remove":          arrayArity(rename("weir_array_remove"), 2),
+		"array_sort":            arraySortRule,
+		"array_max":             arrayArity(rename("weir_array_max"), 1),
+		"array_min":             arrayArity(rename("weir_array_min"), 1),
+		"array_intersect":       arrayArity(rename("weir_array_intersect"), 2),
+		"array_union":           arrayArity(rename("weir_array_union"), 2),
+		"array_except":          arrayArity(rename("weir_array_except"), 2),
+		"arrays_overlap":        arrayArity(rename("weir_arrays_overlap"), 2),
+		"array_histogram":       arrayArity(rename("weir_array_histogram"), 1),
+		"repeat":                arrayArity(rename("weir_repeat"), 2),
+		"shuffle":               arrayArity(rename("weir_shuffle"), 1),
+		"sequence":              arrayArity(rename("weir_sequence"), 2, 3),
+		"flatten":               arrayArity(rename("flatten"), 1),
+		"ngrams":                arrayArity(rename("weir_ngrams"), 2),
+		"combinations":          arrayArity(rename("weir_combinations"), 2),
+		"trim_array":            arrayArity(rename("weir_trim_array"), 2),
+		"zip":                   arrayZipRule,
+		"transform":             arrayLambdaRule("list_transform", 2, 1),
+		"filter":                arrayLambdaRule("list_filter", 2, 1),
+		"any_match":             arrayLambdaRule("weir_any_match", 2, 1),
+		"all_match":             arrayLambdaRule("weir_all_match", 2, 1),
+		"none_match":            arrayLambdaRule("weir_none_match", 2, 1),
+		"zip_with":              arrayLambdaRule("weir_zip_with", 3, 2),
+		"reduce":                arrayReduceRule,
+		"map_entries":           arrayArity(rename("weir_map_entries"), 1),
+		"map_filter":            arrayLambdaRule("weir_map_filter", 2, 2),
+		"transform_keys":        arrayLambdaRule("weir_transform_keys", 2, 2),
+		"transform_values":      arrayLambdaRule("weir_transform_values", 2, 2),
+		"map_zip_with":          arrayLambdaRule("weir_map_zip_with", 3, 3),
+		"map_concat":            arrayMapConcatRule,
+		"multimap_from_entries": arrayArity(rename("weir_multimap_from_entries"), 1),
 	},
 	macros: arrayConcatLists(arrayMacros, unnestMacros),
 	udfs: map[string][]duckdb.ScalarFunc{
@@ -223,6 +224,13 @@ var arrayMacros = append([]string{`CREATE OR REPLACE MACRO weir_list_strings(x) 
 		WHEN list_count(r) < len(r) THEN NULL ELSE true END`,
 	`CREATE OR REPLACE MACRO weir_list_pairs(m) AS
 		list_transform(map_entries(m), __weir_e -> {'f1': __weir_e.key, 'f2': __weir_e.value})`,
+	// A map from a list of struct(f1 key, f2 value). (map_from_entries
+	// loses the type of a NULL list.)
+	`CREATE OR REPLACE MACRO weir_list_to_map(l) AS
+		map(list_transform(l, __weir_p -> __weir_p.f1), list_transform(l, __weir_p -> __weir_p.f2))`,
+	// The distinct first fields of a list of rows, in first-seen order.
+	`CREATE OR REPLACE MACRO weir_list_entry_keys(e) AS
+		weir_array_distinct(list_transform(e, __weir_p -> struct_extract_at(__weir_p, 1)))`,
 	`CREATE OR REPLACE MACRO weir_list_map_keys(m1, m2) AS
 		list_concat(map_keys(m1), list_filter(map_keys(m2), __weir_k -> NOT list_contains(map_keys(m1), __weir_k)))`,
 
@@ -305,9 +313,9 @@ var arrayMacros = append([]string{`CREATE OR REPLACE MACRO weir_list_strings(x) 
 	// Counts of the non-NULL elements, keys in first-seen order.
 	`CREATE OR REPLACE MACRO weir_array_histogram(x) AS CASE
 		WHEN x IS NULL THEN NULL
-		ELSE map_from_entries(list_transform(
+		ELSE weir_list_to_map(list_transform(
 			weir_array_distinct(list_filter(x, __weir_e -> __weir_e IS NOT NULL)),
-			__weir_k -> {'k': __weir_k, 'v': CAST(len(list_filter(x, __weir_e -> __weir_e = __weir_k)) AS BIGINT)})) END`,
+			__weir_k -> {'f1': __weir_k, 'f2': CAST(len(list_filter(x, __weir_e -> __weir_e = __weir_k)) AS BIGINT)})) END`,
 
 	`CREATE OR REPLACE MACRO weir_repeat(e, n) AS CASE
 		WHEN n IS NULL THEN NULL
@@ -356,9 +364,16 @@ var arrayMacros = append([]string{`CREATE OR REPLACE MACRO weir_list_strings(x) 
 	// field0, field1.
 	`CREATE OR REPLACE MACRO weir_map_entries(m) AS
 		list_transform(map_entries(m), __weir_e -> {'field0': __weir_e.key, 'field1': __weir_e.value})`,
+	// multimap_from_entries: the values of each key in an array, keys in
+	// first-seen order.
+	`CREATE OR REPLACE MACRO weir_multimap_from_entries(e) AS CASE
+		WHEN e IS NULL THEN NULL
+		ELSE map(weir_list_entry_keys(e), list_transform(weir_list_entry_keys(e), __weir_k ->
+			list_transform(list_filter(e, __weir_p -> struct_extract_at(__weir_p, 1) IS NOT DISTINCT FROM __weir_k),
+				__weir_p -> struct_extract_at(__weir_p, 2)))) END`,
 	`CREATE OR REPLACE MACRO weir_map_filter(m, f) AS CASE
 		WHEN m IS NULL THEN NULL
-		ELSE map_from_entries(list_filter(weir_list_pairs(m), f)) END`,
+		ELSE weir_list_to_map(list_filter(weir_list_pairs(m), f)) END`,
 	`CREATE OR REPLACE MACRO weir_transform_values(m, f) AS CASE
 		WHEN m IS NULL THEN NULL
 		ELSE map(map_keys(m), list_transform(weir_list_pairs(m), f)) END`,
