@@ -119,6 +119,10 @@ type formatSpec struct {
 
 func (s formatSpec) has(flag byte) bool { return strings.IndexByte(s.flags, flag) >= 0 }
 
+// maxFormatWidth bounds widths and precisions, which would otherwise
+// allocate whatever a format string asks for.
+const maxFormatWidth = 1 << 20
+
 // parseFormatSpec parses the specifier at f[i] == '%'.
 func parseFormatSpec(f string, i int) (formatSpec, int, error) {
 	s := formatSpec{width: -1, precision: -1}
@@ -183,6 +187,9 @@ func parseFormatSpec(f string, i int) (formatSpec, int, error) {
 	default:
 		r, _ := utf8.DecodeRuneInString(f[j-1:])
 		return s, 0, formatError(f, "UnknownFormatConversion", fmt.Sprintf("Conversion = '%c'", r))
+	}
+	if s.width > maxFormatWidth || s.precision > maxFormatWidth {
+		return s, 0, functionError("NOT_SUPPORTED", "format() widths and precisions above %d are not supported", maxFormatWidth)
 	}
 	if s.has('-') && s.width < 0 && s.conv != 'n' {
 		return s, 0, formatError(f, "MissingFormatWidth", s.text)

@@ -123,15 +123,3 @@ func argInt(v driver.Value) int64 {
 	}
 	return 0
 }
-
-// stringsToList converts a string slice to a DuckDB list value, with nil
-// entries for NULL.
-func stringsToList(ss []*string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		if s != nil {
-			out[i] = *s
-		}
-	}
-	return out
-}
