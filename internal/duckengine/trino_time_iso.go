@@ -51,9 +51,10 @@ func (p *isoParser) digits(max int) (v, n int, ok bool) {
 	return v, n, n > 0
 }
 
-// lit reads the byte c if it is next.
+// lit reads the byte c if it is next; letters match either case, as
+// Joda's literals do.
 func (p *isoParser) lit(c byte) bool {
-	if p.pos < len(p.s) && p.s[p.pos] == c {
+	if p.pos < len(p.s) && (p.s[p.pos] == c || c >= 'A' && c <= 'Z' && p.s[p.pos] == c+'a'-'A') {
 		p.pos++
 		return true
 	}
