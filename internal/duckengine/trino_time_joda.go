@@ -315,6 +315,7 @@ func (jp *jodaPattern) format(t time.Time) string {
 	return b.String()
 }
 
+// abs is the absolute value of v.
 func abs(v int) int {
 	if v < 0 {
 		return -v
@@ -429,6 +430,7 @@ func notSupportedPattern(t jodaToken, why string) error {
 // are looked up once per row by the per-row formatter.
 var jodaCache sync.Map // string → *jodaPattern or error
 
+// cachedJoda compiles a pattern once.
 func cachedJoda(p string) (*jodaPattern, error) {
 	if v, ok := jodaCache.Load(p); ok {
 		if err, bad := v.(error); bad {

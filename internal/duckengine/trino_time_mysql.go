@@ -39,6 +39,7 @@ func (mysqlFormatUDF) Executor() duckdb.ScalarFuncExecutor {
 // mysqlCache holds MySQL formats compiled to Joda patterns.
 var mysqlCache sync.Map // string → *jodaPattern or error
 
+// cachedMysql compiles a format once.
 func cachedMysql(f string) (*jodaPattern, error) {
 	if v, ok := mysqlCache.Load(f); ok {
 		if err, bad := v.(error); bad {
