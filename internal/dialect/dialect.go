@@ -26,6 +26,7 @@ var passes = []func(*rewriter) error{
 	rewriteValues,
 	rewriteIf,
 	rewriteTablesample,
+	rewriteListagg,
 	quoteDuckKeywords,
 }
 

@@ -115,3 +115,39 @@ func rewriteTablesample(r *rewriter) error {
 	}
 	return nil
 }
+
+// rewriteListagg moves the ordering of Trino's
+// listagg(x, sep) WITHIN GROUP (ORDER BY y) into the call, where DuckDB
+// takes it: listagg(x, sep ORDER BY y). ON OVERFLOW ERROR is Trino's
+// default and is dropped; ON OVERFLOW TRUNCATE is refused.
+func rewriteListagg(r *rewriter) error {
+	for i := range r.toks {
+		if !r.keyword(i, "LISTAGG") {
+			continue
+		}
+		closeCall := r.call(i)
+		if closeCall < 0 {
+			continue
+		}
+		for j := i + 2; j < closeCall; j++ {
+			if r.keyword(j, "ON") && r.isWord(j+1, "OVERFLOW") {
+				if !r.isWord(j+2, "ERROR") {
+					return r.notSupported(j, "listagg ... ON OVERFLOW TRUNCATE is not supported; weir's listagg has no length limit, so leave the clause out")
+				}
+				r.replace(j, j+2, "")
+			}
+		}
+		w := closeCall + 1
+		if !r.keyword(w, "WITHIN") || !r.keyword(w+1, "GROUP") || !r.isOp(w+2, "(") {
+			continue
+		}
+		open, end := w+2, r.partner[w+2]
+		if end < 0 || !r.keyword(open+1, "ORDER") {
+			continue
+		}
+		// Drop ") WITHIN GROUP (": the ordering stays where it is and the
+		// group's ")" closes the call.
+		r.edit(statement.Span{Start: r.toks[closeCall].Span.Start, End: r.toks[open].Span.End}, " ")
+	}
+	return nil
+}

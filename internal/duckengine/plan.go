@@ -107,7 +107,7 @@ func analyze(ctx context.Context, q rowQueryer, sql string) (*analysis, error) {
 		return nil, err
 	}
 	a := &analysis{masks: map[string]string{}, names: resultNames(root)}
-	w := &walker{sql: sql, pruning: map[int][]any{}, edits: &a.edits, masks: a.masks}
+	w := &walker{sql: sql, pruning: map[int][]any{}, edits: &a.edits, masks: a.masks, toks: tokens{sql: sql}}
 	w.walk(root, nil)
 	if w.err != nil {
 		return nil, w.err
@@ -224,6 +224,7 @@ type walker struct {
 	pruning map[int][]any // BASE_TABLE offset -> predicates
 	edits   *statement.Edits
 	masks   map[string]string
+	toks    tokens // sql's, lexed when a call needs checking
 	err     error
 }
 
@@ -286,7 +287,7 @@ func (w *walker) walk(v any, scope []string) {
 				w.fail(query.ErrorAt("FUNCTION_NOT_FOUND", intOf(n["query_location"]), "Function '%s' not registered", name))
 				return
 			}
-			if err := rewriteCall(w.sql, n, w.edits, w.masks); err != nil {
+			if err := rewriteCall(&w.toks, n, w.edits, w.masks); err != nil {
 				w.fail(err)
 				return
 			}

@@ -147,9 +147,59 @@ func registerFunctions(ctx context.Context, conn *sql.Conn) error {
 	return nil
 }
 
+// tokens lexes a query once, on demand, for the checks calls need.
+type tokens struct {
+	sql  string
+	toks []statement.Token
+	done bool
+}
+
+// at returns the index of the token starting at off, or -1.
+func (t *tokens) at(off int) int {
+	if !t.done {
+		t.toks, _ = statement.Lex(t.sql, statement.ModeTrino)
+		t.done = true
+	}
+	i := sort.Search(len(t.toks), func(i int) bool { return t.toks[i].Span.Start >= off })
+	if i < len(t.toks) && t.toks[i].Span.Start == off {
+		return i
+	}
+	return -1
+}
+
+// specialSyntax are words that make a call special syntax
+// (substring(s FROM 2 FOR 3), trim(BOTH FROM s), position(a IN b)), which
+// only the built-in function's name parses.
+var specialSyntax = map[string]bool{"FROM": true, "FOR": true, "IN": true, "BOTH": true, "LEADING": true, "TRAILING": true, "PLACING": true}
+
+// plainCall reports whether the call whose name starts at off is written
+// name(arg, ...), without special syntax among its top-level arguments.
+func (t *tokens) plainCall(off int) bool {
+	i := t.at(off)
+	if i < 0 || i+1 >= len(t.toks) || t.toks[i+1].Text != "(" {
+		return false
+	}
+	depth := 0
+	for _, tk := range t.toks[i+1:] {
+		switch {
+		case tk.Kind == statement.TokenOp && (tk.Text == "(" || tk.Text == "["):
+			depth++
+		case tk.Kind == statement.TokenOp && (tk.Text == ")" || tk.Text == "]"):
+			depth--
+			if depth == 0 {
+				return true
+			}
+		case depth == 1 && tk.Kind == statement.TokenIdent && specialSyntax[strings.ToUpper(tk.Text)]:
+			return false
+		}
+	}
+	return false
+}
+
 // rewriteCall applies the rule for a FUNCTION node, if any, recording the
 // rename in edits and the name to show in errors in masks.
-func rewriteCall(sql string, n map[string]any, edits *statement.Edits, masks map[string]string) error {
+func rewriteCall(toks *tokens, n map[string]any, edits *statement.Edits, masks map[string]string) error {
+	sql := toks.sql
 	if n["is_operator"] == true || str(n["catalog"]) != "" {
 		return nil
 	}
@@ -166,7 +216,9 @@ func rewriteCall(sql string, n map[string]any, edits *statement.Edits, masks map
 		return rewriteSpecialForm(sql, n, written, edits)
 	}
 	rule := trinoRules[name]
-	if rule == nil || str(n["schema"]) != "" {
+	// DuckDB puts some built-ins written unqualified (trim, substring) in
+	// schema main; a name the user qualified has a dot before it.
+	if rule == nil || qualifiedAt(sql, off) || !toks.plainCall(off) {
 		return nil
 	}
 	children, _ := n["children"].([]any)
@@ -218,4 +270,13 @@ func rewriteSpecialForm(sql string, n map[string]any, written string, edits *sta
 		edits.Replace(statement.Span{Start: off, End: off}, "::TIMESTAMPTZ ")
 	}
 	return nil
+}
+
+// qualifiedAt reports whether the name at off follows a dot.
+func qualifiedAt(sql string, off int) bool {
+	i := off - 1
+	for i >= 0 && (sql[i] == ' ' || sql[i] == '\t' || sql[i] == '\n' || sql[i] == '\r') {
+		i--
+	}
+	return i >= 0 && sql[i] == '.'
 }

@@ -70,7 +70,7 @@ func runJSONCast(t *testing.T, conn *sql.Conn, q string) (*string, error) {
 					return err
 				}
 			case "FUNCTION":
-				if err := rewriteCall(q, n, &edits, masks); err != nil {
+				if err := rewriteCall(&tokens{sql: q}, n, &edits, masks); err != nil {
 					return err
 				}
 			}
