@@ -79,6 +79,11 @@ func translateError(ctx context.Context, err error, p *plan) error {
 			offset = p.originalOffset(n)
 		}
 	}
+	// Errors weir's Go functions return reach DuckDB through the driver,
+	// which prefixes them.
+	for _, prefix := range []string{"database/sql/driver: ", "API error: "} {
+		msg = strings.TrimPrefix(msg, prefix)
+	}
 	// Errors weir raises inside SQL (error('HIVE_BAD_DATA: ...')) carry
 	// their own code.
 	if code, rest, ok := strings.Cut(msg, ": "); ok && isErrorCode(code) {

@@ -281,7 +281,16 @@ func (w *walker) walk(v any, scope []string) {
 				}
 			}
 		}
-		if n["class"] == "FUNCTION" {
+		if n["type"] == "GROUPING_FUNCTION" {
+			rewriteGrouping(&w.toks, n, w.edits)
+		}
+		if n["class"] == "CAST" {
+			if err := rewriteJSONCast(w.sql, n, w.edits); err != nil {
+				w.fail(err)
+				return
+			}
+		}
+		if n["class"] == "FUNCTION" || n["class"] == "WINDOW" && str(n["function_name"]) != "" {
 			name := strings.ToLower(str(n["function_name"]))
 			if deniedFunctions[name] {
 				w.fail(query.ErrorAt("FUNCTION_NOT_FOUND", intOf(n["query_location"]), "Function '%s' not registered", name))

@@ -2,9 +2,13 @@ package duckengine
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"math"
+	"math/big"
 	"strings"
 
+	"github.com/weirdata/weir/internal/catalog"
 	"github.com/weirdata/weir/internal/query"
 )
 
@@ -19,10 +23,21 @@ func (e *Engine) Query(ctx context.Context, job *query.Job, sink query.RowSink) 
 	if err != nil {
 		return translateError(ctx, err, p)
 	}
-	defer rows.Close()
+	defer func() { rows.Close() }()
 	types, err := rows.ColumnTypes()
 	if err != nil {
 		return translateError(ctx, err, p)
+	}
+	if sql, shift, ok := jsonAsText(p.sql, types); ok {
+		// The driver decodes json values, losing their text (member
+		// order, number spelling): run the query again with them as text.
+		rows.Close()
+		shifted := *p
+		shifted.sql, shifted.shift = sql, shift
+		p = &shifted
+		if rows, err = s.conn.QueryContext(ctx, p.sql); err != nil {
+			return translateError(ctx, err, p)
+		}
 	}
 	duckNames := make([]string, len(types))
 	for i, ct := range types {
@@ -51,6 +66,9 @@ func (e *Engine) Query(ctx context.Context, job *query.Job, sink query.RowSink) 
 			return translateError(ctx, err, p)
 		}
 		for i, v := range vals {
+			if !fitsBigint(v, cols[i].Type) {
+				return query.Errorf("NUMERIC_VALUE_OUT_OF_RANGE", "bigint addition overflow: column %s holds %v, outside the bigint range", cols[i].Name, v)
+			}
 			out[i] = convertValue(v, cols[i].Type)
 		}
 		if err := sink.Row(out); err != nil {
@@ -138,4 +156,57 @@ func castSelect(sql string, queryCols []query.ResultColumn, out []query.OutputCo
 	}
 	b.WriteByte(')')
 	return b.String(), inner
+}
+
+// jsonAsText wraps sql so that its json columns come back as text, and
+// returns where sql starts in the result. ok is false when there are no
+// json columns.
+func jsonAsText(sql string, types []*sql.ColumnType) (string, int, bool) {
+	found := false
+	for _, t := range types {
+		found = found || t.DatabaseTypeName() == "JSON"
+	}
+	if !found {
+		return "", 0, false
+	}
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	for i, t := range types {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if t.DatabaseTypeName() == "JSON" {
+			fmt.Fprintf(&b, "CAST(__q.__c%d AS VARCHAR)", i)
+		} else {
+			fmt.Fprintf(&b, "__q.__c%d", i)
+		}
+	}
+	b.WriteString(" FROM (")
+	shift := b.Len()
+	b.WriteString(sql)
+	b.WriteString("\n) AS __q(")
+	for i := range types {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "__c%d", i)
+	}
+	b.WriteByte(')')
+	return b.String(), shift, true
+}
+
+// fitsBigint reports whether v, scanned for a column of type t, fits it:
+// DuckDB's HUGEINT and UBIGINT (sum() of bigints, counts) are Trino's
+// bigint, which overflows where they do not.
+func fitsBigint(v any, t catalog.Type) bool {
+	if t.Kind != catalog.BigInt {
+		return true
+	}
+	switch x := v.(type) {
+	case *big.Int:
+		return x.IsInt64()
+	case uint64:
+		return x <= math.MaxInt64
+	}
+	return true
 }

@@ -54,7 +54,8 @@ type funcCall struct {
 	name     string // lower-case, as DuckDB's parser reports it
 	args     []map[string]any
 	distinct bool
-	offset   int // of the function name in the query
+	window   bool // an aggregate used as a window function (OVER)
+	offset   int  // of the function name in the query
 	sql      string
 	edits    *statement.Edits
 }
@@ -167,14 +168,23 @@ func (t *tokens) at(off int) int {
 	return -1
 }
 
-// specialSyntax are words that make a call special syntax
-// (substring(s FROM 2 FOR 3), trim(BOTH FROM s), position(a IN b)), which
-// only the built-in function's name parses.
-var specialSyntax = map[string]bool{"FROM": true, "FOR": true, "IN": true, "BOTH": true, "LEADING": true, "TRAILING": true, "PLACING": true}
+// specialSyntax are, per function, the words that make a call special
+// syntax (substring(s FROM 2 FOR 3), trim(BOTH FROM s), position(a IN b)),
+// which only the built-in function's name parses.
+var specialSyntax = map[string]map[string]bool{
+	"substring": {"FROM": true, "FOR": true},
+	"substr":    {"FROM": true, "FOR": true},
+	"trim":      {"FROM": true, "BOTH": true, "LEADING": true, "TRAILING": true},
+	"ltrim":     {"FROM": true},
+	"rtrim":     {"FROM": true},
+	"position":  {"IN": true},
+	"overlay":   {"PLACING": true, "FROM": true, "FOR": true},
+}
 
-// plainCall reports whether the call whose name starts at off is written
+// plainCall reports whether the call of name starting at off is written
 // name(arg, ...), without special syntax among its top-level arguments.
-func (t *tokens) plainCall(off int) bool {
+func (t *tokens) plainCall(name string, off int) bool {
+	special := specialSyntax[name]
 	i := t.at(off)
 	if i < 0 || i+1 >= len(t.toks) || t.toks[i+1].Text != "(" {
 		return false
@@ -189,7 +199,7 @@ func (t *tokens) plainCall(off int) bool {
 			if depth == 0 {
 				return true
 			}
-		case depth == 1 && tk.Kind == statement.TokenIdent && specialSyntax[strings.ToUpper(tk.Text)]:
+		case depth == 1 && tk.Kind == statement.TokenIdent && special[strings.ToUpper(tk.Text)]:
 			return false
 		}
 	}
@@ -218,11 +228,12 @@ func rewriteCall(toks *tokens, n map[string]any, edits *statement.Edits, masks m
 	rule := trinoRules[name]
 	// DuckDB puts some built-ins written unqualified (trim, substring) in
 	// schema main; a name the user qualified has a dot before it.
-	if rule == nil || qualifiedAt(sql, off) || !toks.plainCall(off) {
+	if rule == nil || qualifiedAt(sql, off) || !toks.plainCall(name, off) {
 		return nil
 	}
 	children, _ := n["children"].([]any)
-	c := &funcCall{name: name, offset: off, sql: sql, edits: edits, distinct: n["distinct"] == true}
+	window := n["class"] == "WINDOW"
+	c := &funcCall{name: name, offset: off, sql: sql, edits: edits, distinct: n["distinct"] == true, window: window}
 	for _, ch := range children {
 		m, _ := ch.(map[string]any)
 		c.args = append(c.args, m)
@@ -230,6 +241,11 @@ func rewriteCall(toks *tokens, n map[string]any, edits *statement.Edits, masks m
 	to, err := rule(c)
 	if err != nil || to == "" || to == name {
 		return err
+	}
+	if window && strings.HasPrefix(to, "weir_") {
+		// weir's functions are macros and scalar functions, which cannot
+		// be window functions: DuckDB's own runs (see docs/sql.md).
+		return nil
 	}
 	edits.Replace(statement.Span{Start: off, End: end}, to)
 	masks[to] = name
@@ -279,4 +295,41 @@ func qualifiedAt(sql string, off int) bool {
 		i--
 	}
 	return i >= 0 && sql[i] == '.'
+}
+
+// callEnd returns the offset just past the ")" closing the call whose name
+// starts at off, or -1.
+func (t *tokens) callEnd(off int) int {
+	i := t.at(off)
+	if i < 0 || i+1 >= len(t.toks) || t.toks[i+1].Text != "(" {
+		return -1
+	}
+	depth := 0
+	for _, tk := range t.toks[i+1:] {
+		if tk.Kind != statement.TokenOp {
+			continue
+		}
+		switch tk.Text {
+		case "(", "[":
+			depth++
+		case ")", "]":
+			if depth--; depth == 0 {
+				return tk.Span.End
+			}
+		}
+	}
+	return -1
+}
+
+// rewriteGrouping makes grouping(...) an integer, as in Trino (DuckDB:
+// bigint).
+func rewriteGrouping(toks *tokens, n map[string]any, edits *statement.Edits) {
+	off := intOf(n["query_location"])
+	if off < 0 || off >= len(toks.sql) {
+		return
+	}
+	if end := toks.callEnd(off); end > 0 {
+		edits.Replace(statement.Span{Start: off, End: off}, "CAST(")
+		edits.Replace(statement.Span{Start: end, End: end}, " AS INTEGER)")
+	}
 }
