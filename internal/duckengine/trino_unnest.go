@@ -97,6 +97,15 @@ func rewriteUnnest(sql string, n map[string]any, edits *statement.Edits) error {
 
 	aliasList, _ := n["column_name_alias"].([]any)
 	aliases := len(aliasList)
+	after := closing + 1
+	if ordinality {
+		after = ordSpan.End
+	}
+	if unnestAliasCount(sql, after) != aliases {
+		// DuckDB reads t(a INTEGER) as column definitions, which Trino
+		// does not have and a subquery does not take.
+		return refuse("column aliases must be names")
+	}
 	dataAliases := aliases
 	if ordinality && aliases > 0 {
 		dataAliases--
@@ -130,4 +139,35 @@ func rewriteUnnest(sql string, n map[string]any, edits *statement.Edits) error {
 		edits.Replace(ordSpan, "")
 	}
 	return nil
+}
+
+// unnestAliasCount returns the number of names in the column alias list
+// of "[AS] alias(a, b)" at i, 0 if there is none, or -1 if an item is not
+// a single name.
+func unnestAliasCount(sql string, i int) int {
+	i = arraySkipTrivia(sql, i)
+	if end := scanIdentifier(sql, i); strings.EqualFold(sql[i:end], "as") {
+		i = arraySkipTrivia(sql, end)
+	}
+	end := scanIdentifier(sql, i)
+	if end == i {
+		return 0
+	}
+	open := arraySkipTrivia(sql, end)
+	if open >= len(sql) || sql[open] != '(' {
+		return 0
+	}
+	commas, closing, ok := arrayScanArgs(sql, open+1)
+	if !ok {
+		return -1
+	}
+	bounds := append(append([]int{open}, commas...), closing)
+	for k := 1; k < len(bounds); k++ {
+		start := arraySkipTrivia(sql, bounds[k-1]+1)
+		nameEnd := scanIdentifier(sql, start)
+		if nameEnd == start || arraySkipTrivia(sql, nameEnd) != bounds[k] {
+			return -1
+		}
+	}
+	return len(commas) + 1
 }
