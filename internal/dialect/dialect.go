@@ -28,6 +28,7 @@ var passes = []func(*rewriter) error{
 	rewriteTablesample,
 	rewriteListagg,
 	quoteDuckKeywords,
+	rewriteArithmetic,
 }
 
 // Translate returns sql in DuckDB's dialect and the map from positions in

@@ -46,33 +46,48 @@ var clauseWords = map[string]bool{"LIMIT": true, "OFFSET": true, "FETCH": true}
 // literal (map(...), ARRAY[...]) as in Trino.
 func quoteDuckKeywords(r *rewriter) error {
 	for i, t := range r.toks {
-		if t.Kind != statement.TokenIdent || r.typed[i] || !duckOnlyKeywords[strings.ToLower(t.Text)] {
-			continue
+		if r.duckKeywordName(i) {
+			r.replace(i, i, `"`+strings.ToLower(t.Text)+`"`)
 		}
-		next := r.tok(i + 1)
-		if next.Kind == statement.TokenString || r.isOp(i+1, "(") || r.isOp(i+1, "[") {
-			continue
-		}
-		if r.trimSpecification(i) || r.castType(i) {
-			continue
-		}
-		prev := r.tok(i - 1)
-		ctx := i == 0 || r.isOp(i-1, ".") || r.isOp(i+1, ".")
-		if !ctx && i > 0 {
-			key := prev.Text
-			if prev.Kind == statement.TokenIdent {
-				key = strings.ToUpper(key)
-			} else if prev.Kind != statement.TokenOp {
-				key = ""
-			}
-			ctx = identifierContext[key]
-		}
-		if !ctx || r.isWord(i-1, "VALUES") && clauseWords[strings.ToUpper(t.Text)] {
-			continue // VALUES LIMIT: the VALUES pass reads LIMIT as a clause
-		}
-		r.replace(i, i, `"`+strings.ToLower(t.Text)+`"`)
 	}
 	return nil
+}
+
+// duckKeywordName reports whether token i is one of duckOnlyKeywords used
+// as a name, which quoteDuckKeywords quotes.
+func (r *rewriter) duckKeywordName(i int) bool {
+	t := r.tok(i)
+	if t.Kind != statement.TokenIdent || r.typed[i] || !duckOnlyKeywords[strings.ToLower(t.Text)] {
+		return false
+	}
+	next := r.tok(i + 1)
+	if next.Kind == statement.TokenString || r.isOp(i+1, "(") || r.isOp(i+1, "[") {
+		return false
+	}
+	if r.trimSpecification(i) || r.castType(i) {
+		return false
+	}
+	prev := r.tok(i - 1)
+	ctx := i == 0 || r.isOp(i-1, ".") || r.isOp(i+1, ".")
+	if !ctx && i > 0 {
+		key := prev.Text
+		if prev.Kind == statement.TokenIdent {
+			key = strings.ToUpper(key)
+		} else if prev.Kind != statement.TokenOp {
+			key = ""
+		}
+		ctx = identifierContext[key]
+	}
+	// VALUES LIMIT: the VALUES pass reads LIMIT as a clause.
+	return ctx && !(r.isWord(i-1, "VALUES") && clauseWords[strings.ToUpper(t.Text)])
+}
+
+// duckKeyword reports whether token i is one of duckOnlyKeywords left as
+// DuckDB's keyword.
+func (r *rewriter) duckKeyword(i int) bool {
+	t := r.tok(i)
+	return t.Kind == statement.TokenIdent && duckOnlyKeywords[strings.ToLower(t.Text)] && !r.duckKeywordName(i) &&
+		!r.isOp(i+1, "(") && !r.isOp(i+1, "[")
 }
 
 // trimSpecification reports whether token i is BOTH, LEADING or TRAILING

@@ -13,13 +13,15 @@ var valuesEnd = map[string]bool{
 // VALUES (1), (2). Rows already in parentheses stay, and ROW(1, 'a')
 // becomes (1, 'a'), which Trino also reads as a row of two columns.
 func rewriteValues(r *rewriter) error {
+	done := -1 // the last token of the clause rewritten last
 	for i := range r.toks {
-		if !r.keyword(i, "VALUES") {
-			continue
+		if i <= done || !r.keyword(i, "VALUES") {
+			continue // VALUES VALUES: the second is a row of the first
 		}
 		if rows, ok := r.valuesRows(i); ok {
 			for _, row := range rows {
 				r.valuesRow(row[0], row[1])
+				done = row[1]
 			}
 		}
 	}

@@ -42,6 +42,7 @@ func functionSets() []functionSet {
 		arrayFunctions,
 		aggregateFunctions,
 		mathFunctions,
+		arithmeticFunctions, // after timeFunctions: uses weir_as_type_of
 	}
 }
 
