@@ -103,21 +103,28 @@ func (r *rewriter) trimSpecification(i int) bool {
 // castType reports whether token i is in the type part of a CAST or
 // TRY_CAST — after its AS — where words are type names.
 func (r *rewriter) castType(i int) bool {
-	for j := i - 1; j >= 0; j-- {
-		if !r.isOp(j, "(") || r.partner[j] >= 0 && r.partner[j] < i {
-			continue // not a bracket enclosing token i
-		}
-		if !r.isWord(j-1, "CAST") && !r.isWord(j-1, "TRY_CAST") {
-			continue
-		}
-		as := false
-		r.topLevel(j, i, func(k int) bool {
-			as = as || r.isWord(k, "AS")
-			return true
-		})
-		if as {
-			return true
+	if r.castTypes == nil {
+		r.castTypes = make([]bool, len(r.toks))
+		for j := range r.toks {
+			if !(r.isWord(j, "CAST") || r.isWord(j, "TRY_CAST")) || !r.isOp(j+1, "(") {
+				continue
+			}
+			end := r.partner[j+1]
+			if end < 0 {
+				end = len(r.toks) // unbalanced: to the end
+			}
+			as := -1
+			r.topLevel(j+1, end, func(k int) bool {
+				if r.isWord(k, "AS") {
+					as = k
+					return false
+				}
+				return true
+			})
+			for k := as + 1; as >= 0 && k < end; k++ {
+				r.castTypes[k] = true
+			}
 		}
 	}
-	return false
+	return i >= 0 && i < len(r.castTypes) && r.castTypes[i]
 }

@@ -24,14 +24,22 @@ type rewriter struct {
 	// passes leave them alone (a field named "values" is not a VALUES
 	// clause).
 	typed []bool
-	edits statement.Edits
+	// words holds each unquoted identifier in upper case ("" for other
+	// tokens), for matching keywords.
+	words []string
+	// castTypes marks the tokens after the AS of a CAST; see castType.
+	castTypes []bool
+	edits     statement.Edits
 }
 
 func newRewriter(src string, toks []statement.Token) *rewriter {
-	r := &rewriter{src: src, toks: toks, partner: make([]int, len(toks)), typed: make([]bool, len(toks))}
+	r := &rewriter{src: src, toks: toks, partner: make([]int, len(toks)), typed: make([]bool, len(toks)), words: make([]string, len(toks))}
 	var open []int
 	for i, t := range toks {
 		r.partner[i] = -1
+		if t.Kind == statement.TokenIdent {
+			r.words[i] = strings.ToUpper(t.Text)
+		}
 		if t.Kind != statement.TokenOp {
 			continue
 		}
@@ -67,16 +75,15 @@ func (r *rewriter) tok(i int) statement.Token {
 // word returns token i in upper case if it is an unquoted identifier, and
 // "" otherwise.
 func (r *rewriter) word(i int) string {
-	if t := r.tok(i); t.Kind == statement.TokenIdent {
-		return strings.ToUpper(t.Text)
+	if i < 0 || i >= len(r.words) {
+		return ""
 	}
-	return ""
+	return r.words[i]
 }
 
 // isWord reports whether token i is the unquoted identifier w (upper case).
 func (r *rewriter) isWord(i int, w string) bool {
-	t := r.tok(i)
-	return t.Kind == statement.TokenIdent && strings.EqualFold(t.Text, w)
+	return i >= 0 && i < len(r.words) && r.words[i] == w
 }
 
 // isWords reports whether the tokens from i on are the unquoted

@@ -86,3 +86,31 @@ func BenchmarkTranslate(b *testing.B) {
 	b.ReportMetric(float64(o)/float64(r), "ratio")
 	b.ReportMetric(float64(len(q)), "query-bytes")
 }
+
+func BenchmarkTranslateParts(b *testing.B) {
+	ctx := context.Background()
+	q := seedQuery()
+	e := openTestEngine(b, querytest.Dirs{Lake: b.TempDir(), Staging: b.TempDir(), Temp: b.TempDir()})
+	tr := dialect.New()
+	b.Run("dialect", func(b *testing.B) {
+		for range b.N {
+			tr.Translate(q)
+		}
+	})
+	b.Run("serialize-raw", func(b *testing.B) {
+		var s string
+		for range b.N {
+			e.serialize.QueryRowContext(ctx, q).Scan(&s)
+		}
+	})
+	b.Run("serialize+unmarshal", func(b *testing.B) {
+		for range b.N {
+			serialize(ctx, e.serialize.QueryRowContext, q)
+		}
+	})
+	b.Run("analyze", func(b *testing.B) {
+		for range b.N {
+			analyze(ctx, e.serialize.QueryRowContext, q)
+		}
+	})
+}
