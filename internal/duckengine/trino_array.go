@@ -74,13 +74,14 @@ var arrayFunctions = functionSet{
 		"map_concat":            arrayMapConcatRule,
 		"multimap_from_entries": arrayArity(rename("weir_multimap_from_entries"), 1),
 	},
-	macros: arrayConcatLists(arrayMacros, unnestMacros),
+	macros: arrayConcatLists(arrayMacros, unnestMacros, subscriptMacros),
 	udfs: map[string][]duckdb.ScalarFunc{
 		"weir_cardinality":  {arrayCardinalityUDF{}},
 		"weir_sequence":     arraySequenceUDFs(),
 		"weir_java_string":  {arrayJavaStringUDF{}},
 		"weir_join_strings": {arrayJoinUDF{replace: false}, arrayJoinUDF{replace: true}},
 		"weir_unnest_check": {unnestCheckUDF{}},
+		"weir_map_has_key":  {mapHasKeyUDF{}},
 	},
 }
 

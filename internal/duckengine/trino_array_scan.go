@@ -54,10 +54,16 @@ func arraySkipQuoted(sql string, i int, q byte) int {
 	return -1
 }
 
-// arrayScanArgs scans from just after an opening bracket and returns the
-// offsets of the commas at its top level and of the bracket that closes
-// it. ok is false if the text ends first or brackets do not match.
+// arrayScanArgs scans from just after an opening parenthesis and returns
+// the offsets of the commas at its top level and of the parenthesis that
+// closes it. ok is false if the text ends first or brackets do not match.
 func arrayScanArgs(sql string, from int) (commas []int, closing int, ok bool) {
+	return arrayScanGroup(sql, from, ')')
+}
+
+// arrayScanGroup is arrayScanArgs for a group closed by want, one of ) ]
+// and }.
+func arrayScanGroup(sql string, from int, want byte) (commas []int, closing int, ok bool) {
 	var stack []byte
 	i := from
 	for {
@@ -77,7 +83,7 @@ func arrayScanArgs(sql string, from int) (commas []int, closing int, ok bool) {
 			stack = append(stack, arrayCloser(c))
 		case ')', ']', '}':
 			if len(stack) == 0 {
-				if c != ')' {
+				if c != want {
 					return nil, 0, false
 				}
 				return commas, i, true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -264,6 +265,11 @@ func rewriteForTest(t testing.TB, db *sql.DB, sql string) (string, error) {
 					}
 				}
 			}
+			if n["class"] == "OPERATOR" && n["type"] == "ARRAY_EXTRACT" {
+				if err := rewriteSubscript(sql, n, &edits); err != nil {
+					return err
+				}
+			}
 			if n["class"] == "FUNCTION" {
 				name := str(n["function_name"])
 				if r := arrayFunctions.rules[name]; r != nil && n["is_operator"] != true && str(n["schema"]) == "" {
@@ -348,6 +354,9 @@ func TestArrayRewriteText(t *testing.T) {
 		got, err := rewriteForTest(t, db, tt.sql)
 		if err != nil {
 			t.Errorf("%s: %v", tt.sql, err)
+			continue
+		}
+		if tt.want == "" {
 			continue
 		}
 		if got != tt.want {
@@ -436,6 +445,73 @@ func TestArrayUDFs(t *testing.T) {
 		err := conn.QueryRowContext(ctx, tt.sql).Scan(&got)
 		if err == nil || !strings.Contains(err.Error(), tt.err) {
 			t.Errorf("%s: err = %v, want %q", tt.sql, err, tt.err)
+		}
+	}
+}
+
+func TestArraySubscript(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := registerFunctions(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	texts := []struct{ sql, want string }{
+		{"SELECT (a || b)[1], arr[1][i + 1], f(x)[(2)], m['k'] FROM t",
+			"SELECT weir_subscript((a || b), 1), weir_subscript(weir_subscript(arr, 1), i + 1), weir_subscript(f(x), (2)), weir_subscript(m, 'k') FROM t"},
+		{"SELECT CAST(x AS INT[])[1], \"a[\"[2], 'x[' || s[3] FROM t",
+			"SELECT weir_subscript(CAST(x AS INT[]), 1), weir_subscript(\"a[\", 2), 'x[' || weir_subscript(s, 3) FROM t"},
+		{"SELECT transform(a, x -> x[1])", "SELECT list_transform(a, x -> weir_subscript(x, 1))"},
+	}
+	for _, tt := range texts {
+		got, err := rewriteForTest(t, db, tt.sql)
+		if err != nil || got != tt.want {
+			t.Errorf("%s\n got %s (%v)\nwant %s", tt.sql, got, err, tt.want)
+		}
+	}
+	runs := []struct{ sql, want, err string }{
+		{"SELECT [10, 20, 30][2]", "20", ""},
+		{"SELECT [10, NULL][2]", "<nil>", ""},
+		{"SELECT [10, 20, 30][4]", "", "Array subscript must be less than or equal to array length: 4 > 3"},
+		{"SELECT [10, 20, 30][0]", "", "SQL array indices start at 1"},
+		{"SELECT [10, 20, 30][-1]", "", "Array subscript is negative: -1"},
+		{"SELECT MAP(['a'], [1])['a']", "1", ""},
+		{"SELECT MAP(['a'], [NULL::INT])['a']", "<nil>", ""},
+		{"SELECT MAP(['a'], [1])['b']", "", "Key not present in map: b"},
+		{"SELECT MAP([1.5::DOUBLE, 2], ['x', 'y'])[2]", "y", ""},
+		{"SELECT MAP([10::BIGINT], ['x'])[10]", "x", ""},
+		{"SELECT MAP([10::TINYINT], ['x'])[11]", "", "Key not present in map: 11"},
+		{"SELECT CAST(NULL AS INT[])[1]", "<nil>", ""},
+		{"SELECT [[1, 2], [3]][2][1]", "3", ""},
+		{"SELECT {'x': 5}['x']", "5", ""},
+		{"SELECT max(a)[1] FROM (VALUES ([7, 8])) t(a)", "7", ""},
+		{"SELECT (SELECT t.a[2]) FROM (VALUES ([7, 8])) t(a)", "8", ""},
+	}
+	for _, tt := range runs {
+		q, err := rewriteForTest(t, db, tt.sql)
+		if err != nil {
+			t.Errorf("%s: %v", tt.sql, err)
+			continue
+		}
+		var got any
+		err = conn.QueryRowContext(ctx, q).Scan(&got)
+		switch {
+		case tt.err != "":
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%s: err = %v, want %q", q, err, tt.err)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", q, plainError(err))
+		case fmt.Sprint(got) != tt.want:
+			t.Errorf("%s = %v, want %s", q, got, tt.want)
 		}
 	}
 }
