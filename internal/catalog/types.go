@@ -251,6 +251,10 @@ func (t Type) TrinoName() string {
 
 func (t Type) writeTrino(b *strings.Builder) {
 	switch t.Kind {
+	case Timestamp:
+		b.WriteString("timestamp(3)") // Athena's (Hive tables') precision: milliseconds
+	case TimestampTZ:
+		b.WriteString("timestamp(3) with time zone")
 	case Int:
 		b.WriteString("integer")
 	case Float:
@@ -303,6 +307,8 @@ func (t Type) AthenaTypeName() string {
 		return "char"
 	case Varchar, String:
 		return "varchar"
+	case Timestamp, TimestampTZ:
+		return hiveNames[t.Kind] // the precision is in ColumnInfo.Precision
 	}
 	return t.TrinoName()
 }

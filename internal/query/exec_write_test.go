@@ -145,7 +145,7 @@ func TestNewColumns(t *testing.T) {
 		},
 		{
 			name: "timestamp with time zone", cols: []ResultColumn{col("a", "int"), tz},
-			code: "NOT_SUPPORTED", msg: "Unsupported Hive type: timestamp with time zone (column at); cast it to timestamp or varchar",
+			code: "NOT_SUPPORTED", msg: "Unsupported Hive type: timestamp(3) with time zone (column at); cast it to timestamp or varchar",
 		},
 		{
 			name: "partition column not last", cols: []ResultColumn{col("dt", "string"), col("a", "int")}, parts: []string{"dt"},

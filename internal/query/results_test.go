@@ -287,7 +287,7 @@ func TestResultsColumns(t *testing.T) {
 		{"c", "char", "char(2)", 2, 0, true, "xy"},
 		{"ok", "boolean", "boolean", 0, 0, false, "true"},
 		{"day", "date", "date", 0, 0, false, "2024-02-29"},
-		{"ts", "timestamp", "timestamp", 3, 0, false, "2024-02-29 13:04:05.120"},
+		{"ts", "timestamp", "timestamp(3)", 3, 0, false, "2024-02-29 13:04:05.120"},
 		{"bin", "varbinary", "varbinary", 2147483647, 0, false, "ca fe"},
 		{"tags", "array", "array(varchar)", 0, 0, false, "[a, null]"},
 		{"m", "map", "map(varchar, integer)", 0, 0, false, "{k=7}"},
