@@ -13,6 +13,10 @@
 //
 // SELECT 1: submit → results latency through weir's query service in
 // process (the Athena API path: StartQueryExecution, wait, GetQueryResults).
+//
+// Translation: the time weir adds to turn seed 000's 2 KB query from
+// Trino's dialect into DuckDB's, against DuckDB preparing the same query
+// (go test -bench Translate ./internal/duckengine).
 package main
 
 import (
@@ -238,7 +242,36 @@ func run(events, sensors, runs int, work string) error {
 	fmt.Printf("| seed 000 repartition, peak memory | %s | %s (raw DuckDB COPY, schema given, no order kept) | %.2f× | — |\n", humanize.Bytes(uint64(w.rss)), humanize.Bytes(uint64(tr.rss)), float64(w.rss)/float64(tr.rss))
 	fmt.Printf("| `SELECT 1` submit → results, p50 | %.2f ms | — | — | < 5 ms |\n", ms(selectOne[len(selectOne)/2]))
 	fmt.Printf("| `SELECT 1` submit → results, p99 | %.2f ms | — | — | — |\n", ms(selectOne[len(selectOne)*99/100]))
+	tr50, prep50, err := translation()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("| Trino → DuckDB translation of seed 000's 2 KB query, p50 | %.2f ms | %.2f ms (DuckDB preparing the same query) | %.2f× | < 1 ms |\n", tr50, prep50, tr50/prep50)
 	return nil
+}
+
+// translation runs BenchmarkTranslate (internal/duckengine), which times
+// weir's translation of seed 000's query against DuckDB preparing it, in
+// one process, and returns both medians in milliseconds.
+func translation() (ours, prepare float64, err error) {
+	fmt.Fprintln(os.Stderr, "translation benchmark...")
+	out, err := exec.Command("go", "test", "-run", "^$", "-bench", "^BenchmarkTranslate$", "-benchtime", "1000x", "./internal/duckengine").CombinedOutput()
+	if err != nil {
+		return 0, 0, fmt.Errorf("translation benchmark: %v\n%s", err, out)
+	}
+	fields := strings.Fields(string(out))
+	for i := 1; i < len(fields); i++ {
+		switch fields[i] {
+		case "translate-p50-ms":
+			fmt.Sscan(fields[i-1], &ours)
+		case "duckdb-prepare-p50-ms":
+			fmt.Sscan(fields[i-1], &prepare)
+		}
+	}
+	if ours == 0 || prepare == 0 {
+		return 0, 0, fmt.Errorf("translation benchmark: no figures in\n%s", out)
+	}
+	return ours, prepare, nil
 }
 
 // setupAndTime creates the pipeline's tables and times SELECT 1.
