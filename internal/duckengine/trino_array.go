@@ -76,12 +76,12 @@ var arrayFunctions = functionSet{
 	},
 	macros: arrayConcatLists(arrayMacros, unnestMacros, subscriptMacros),
 	udfs: map[string][]duckdb.ScalarFunc{
-		"weir_cardinality":  {arrayCardinalityUDF{}},
-		"weir_sequence":     arraySequenceUDFs(),
-		"weir_java_string":  {arrayJavaStringUDF{}},
-		"weir_join_strings": {arrayJoinUDF{replace: false}, arrayJoinUDF{replace: true}},
-		"weir_unnest_check": {unnestCheckUDF{}},
-		"weir_map_has_key":  {mapHasKeyUDF{}},
+		"weir_cardinality_any": {arrayCardinalityUDF{}},
+		"weir_sequence":        arraySequenceUDFs(),
+		"weir_java_string":     {arrayJavaStringUDF{}},
+		"weir_join_strings":    {arrayJoinUDF{replace: false}, arrayJoinUDF{replace: true}},
+		"weir_unnest_check":    {unnestCheckUDF{}},
+		"weir_map_has_key":     {mapHasKeyUDF{}},
 	},
 }
 
@@ -195,7 +195,17 @@ const arrayMaxMapConcat = 8
 
 // arrayMacros are the macros the rules call. Names starting weir_list_ are
 // helpers, not Trino functions.
-var arrayMacros = append([]string{`CREATE OR REPLACE MACRO weir_list_strings(x) AS CASE
+var arrayMacros = append([]string{
+	// cardinality: len for lists (fast), the Go function for maps and
+	// anything else. The typed overload picks maps; where DuckDB cannot
+	// tell the type while expanding the macro (a correlated column, an
+	// aggregate) it picks the typed overload, whose Go function takes
+	// anything.
+	`CREATE OR REPLACE MACRO weir_cardinality_dispatch(d, x) AS
+		CASE WHEN ends_with(typeof(x), ']') THEN len(x) ELSE weir_cardinality_any(x) END,
+		(d MAP(VARCHAR, VARCHAR), x) AS weir_cardinality_any(x)`,
+	`CREATE OR REPLACE MACRO weir_cardinality(x) AS weir_cardinality_dispatch(x, x)`,
+	`CREATE OR REPLACE MACRO weir_list_strings(x) AS CASE
 		WHEN regexp_full_match(typeof(x), '(VARCHAR|BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|DATE|UUID|DECIMAL\(\d+,\d+\)|"NULL")\[\]')
 			THEN list_transform(x, __weir_e -> CAST(__weir_e AS VARCHAR))
 		WHEN typeof(x) IN ('DOUBLE[]', 'FLOAT[]') THEN list_transform(x, __weir_e -> weir_java_string(__weir_e))

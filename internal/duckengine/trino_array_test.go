@@ -409,9 +409,9 @@ func TestArrayUDFs(t *testing.T) {
 	tests := []struct {
 		sql, want string
 	}{
-		{"SELECT weir_cardinality([1, 2, 3])", "3"},
-		{"SELECT weir_cardinality(MAP([1], [2]))", "1"},
-		{"SELECT weir_cardinality([])", "0"},
+		{"SELECT weir_cardinality_any([1, 2, 3])", "3"},
+		{"SELECT weir_cardinality_any(MAP([1], [2]))", "1"},
+		{"SELECT weir_cardinality_any([])", "0"},
 		{"SELECT weir_join_strings(['a', NULL, 'b'], '-')", "a-b"},
 		{"SELECT weir_join_strings(['a', NULL, 'b'], '-', 'x')", "a-x-b"},
 		{"SELECT weir_join_strings([NULL], '-')", ""},
@@ -435,7 +435,7 @@ func TestArrayUDFs(t *testing.T) {
 	errs := []struct {
 		sql, err string
 	}{
-		{"SELECT weir_cardinality('abc')", "Unexpected parameters for function cardinality"},
+		{"SELECT weir_cardinality_any('abc')", "Unexpected parameters for function cardinality"},
 		{"SELECT weir_sequence(DATE '2024-01-01', DATE '2024-02-01', INTERVAL '1 month 1 day')", "NOT_SUPPORTED"},
 		{"SELECT weir_sequence(TIMESTAMPTZ '2024-01-01 00:00:00+00', TIMESTAMPTZ '2024-01-02 00:00:00+00', INTERVAL 1 HOUR)", "NOT_SUPPORTED"},
 		{"SELECT weir_unnest_check('t', 2, false, 1, 'INTEGER[]')", "Column alias list has 2 entries"},
@@ -491,7 +491,7 @@ func TestArraySubscript(t *testing.T) {
 		{"SELECT MAP([10::TINYINT], ['x'])[11]", "", "Key not present in map: 11"},
 		{"SELECT CAST(NULL AS INT[])[1]", "<nil>", ""},
 		{"SELECT [[1, 2], [3]][2][1]", "3", ""},
-		{"SELECT {'x': 5}['x']", "5", ""},
+		{"SELECT {'x': 5}['x']", "", "len(STRUCT"}, // not Trino syntax
 		{"SELECT max(a)[1] FROM (VALUES ([7, 8])) t(a)", "7", ""},
 		{"SELECT (SELECT t.a[2]) FROM (VALUES ([7, 8])) t(a)", "8", ""},
 	}
