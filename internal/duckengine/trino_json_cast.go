@@ -183,15 +183,15 @@ func writeTrinoJSON(b *strings.Builder, v any, depth int) error {
 		b.WriteString(x.String())
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			jsonWriteString(b, javaDoubleString(x)) // Jackson quotes them
+			jsonWriteString(b, query.JavaFloat(x, 64)) // Jackson quotes them
 		} else {
-			b.WriteString(javaDoubleString(x))
+			b.WriteString(query.JavaFloat(x, 64))
 		}
 	case float32:
 		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			jsonWriteString(b, javaDoubleString(float64(x)))
+			jsonWriteString(b, query.JavaFloat(float64(x), 64))
 		} else {
-			b.WriteString(javaFloatString(x))
+			b.WriteString(query.JavaFloat(float64(x), 32))
 		}
 	case duckdb.Decimal:
 		b.WriteString(javaBigDecimalString(x.Value, int(x.Scale)))
@@ -239,30 +239,6 @@ func writeTrinoJSON(b *strings.Builder, v any, depth int) error {
 		return fmt.Errorf("NOT_SUPPORTED: CAST(%T AS JSON) is not supported", v)
 	}
 	return nil
-}
-
-// javaFloatString prints f as Java's Float.toString does.
-func javaFloatString(f float32) string {
-	if f == 0 {
-		if math.Signbit(float64(f)) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	if abs := math.Abs(float64(f)); abs >= 1e-3 && abs < 1e7 {
-		s := strconv.FormatFloat(float64(f), 'f', -1, 32)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(float64(f), 'e', -1, 32)
-	mant, exp, _ := strings.Cut(s, "e")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	n, _ := strconv.Atoi(exp)
-	return mant + "E" + strconv.Itoa(n)
 }
 
 // javaBigDecimalString prints an unscaled value and scale as Java's

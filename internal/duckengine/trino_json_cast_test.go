@@ -10,6 +10,7 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/weirdata/weir/internal/query"
 	"github.com/weirdata/weir/internal/statement"
 )
 
@@ -165,14 +166,14 @@ func TestRewriteJSONCast(t *testing.T) {
 func TestJavaNumberStrings(t *testing.T) {
 	doubles := map[float64]string{1: "1.0", 0.001: "0.001", 1e7: "1.0E7", 1.5e-7: "1.5E-7", -2.5: "-2.5", 1e20: "1.0E20", 123456.789: "123456.789"}
 	for f, want := range doubles {
-		if got := javaDoubleString(f); got != want {
-			t.Errorf("javaDoubleString(%v) = %q, want %q", f, got, want)
+		if got := query.JavaFloat(f, 64); got != want {
+			t.Errorf("query.JavaFloat(%v, 64) = %q, want %q", f, got, want)
 		}
 	}
 	floats := map[float32]string{1.5: "1.5", 0.1: "0.1", 1e10: "1.0E10", 16777216: "1.6777216E7", 3.4028235e38: "3.4028235E38"}
 	for f, want := range floats {
-		if got := javaFloatString(f); got != want {
-			t.Errorf("javaFloatString(%v) = %q, want %q", f, got, want)
+		if got := query.JavaFloat(float64(f), 32); got != want {
+			t.Errorf("query.JavaFloat(float64(%v), 32) = %q, want %q", f, got, want)
 		}
 	}
 	decimals := []struct {

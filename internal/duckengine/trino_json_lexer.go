@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/weirdata/weir/internal/query"
 )
 
 // Trino reads and writes JSON with Jackson. The functions here reproduce
@@ -451,39 +453,7 @@ func jsonDoubleText(raw string) string {
 	case math.IsInf(f, -1):
 		return `"-Infinity"`
 	}
-	return javaDoubleString(f)
-}
-
-// javaDoubleString prints f as Java's Double.toString does (JDK 19 and
-// later: the shortest digits that round-trip).
-func javaDoubleString(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	if abs := math.Abs(f); abs >= 1e-3 && abs < 1e7 {
-		s := strconv.FormatFloat(f, 'f', -1, 64)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(f, 'e', -1, 64)
-	mant, exp, _ := strings.Cut(s, "e")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	n, _ := strconv.Atoi(exp)
-	return mant + "E" + strconv.Itoa(n)
+	return query.JavaFloat(f, 64)
 }
 
 // copyValue writes the value the current token starts, compactly, the way

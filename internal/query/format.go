@@ -33,9 +33,9 @@ func formatInto(b *strings.Builder, v any, t catalog.Type, nested bool) {
 		b.WriteString(strconv.FormatInt(x, 10))
 	case float64:
 		if t.Kind == catalog.Float {
-			b.WriteString(javaFloat(x, 32))
+			b.WriteString(JavaFloat(x, 32))
 		} else {
-			b.WriteString(javaFloat(x, 64))
+			b.WriteString(JavaFloat(x, 64))
 		}
 	case string:
 		b.WriteString(x)
@@ -129,11 +129,11 @@ func hexBytes(p []byte) string {
 	return b.String()
 }
 
-// javaFloat prints a floating point number as Java's Double.toString (and
+// JavaFloat prints a floating point number as Java's Double.toString (and
 // so Trino) does: the shortest digits that round-trip, in plain notation
 // for magnitudes in [1e-3, 1e7) with at least one fractional digit
 // ("100.0"), otherwise as "1.0E20" / "1.5E-7".
-func javaFloat(f float64, bits int) string {
+func JavaFloat(f float64, bits int) string {
 	switch {
 	case math.IsNaN(f):
 		return "NaN"

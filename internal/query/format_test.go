@@ -43,8 +43,8 @@ func TestJavaFloat(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := javaFloat(tt.f, tt.bits); got != tt.want {
-				t.Errorf("javaFloat(%v, %d) = %q, want %q", tt.f, tt.bits, got, tt.want)
+			if got := JavaFloat(tt.f, tt.bits); got != tt.want {
+				t.Errorf("JavaFloat(%v, %d) = %q, want %q", tt.f, tt.bits, got, tt.want)
 			}
 		})
 	}
