@@ -144,18 +144,25 @@ func castSelect(sql string, queryCols []query.ResultColumn, out []query.OutputCo
 		b.WriteString(" AS ")
 		b.WriteString(quoteIdent(oc.Name))
 	}
+	inner := fromQuery(&b, sql, len(queryCols))
+	return b.String(), inner
+}
+
+// fromQuery writes " FROM (sql) AS __q(__c0, ...)" for a query of n
+// columns and returns where sql starts in b.
+func fromQuery(b *strings.Builder, sql string, n int) int {
 	b.WriteString(" FROM (")
 	inner := b.Len()
 	b.WriteString(sql)
 	b.WriteString("\n) AS __q(")
-	for i := range queryCols {
+	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "__c%d", i)
+		fmt.Fprintf(b, "__c%d", i)
 	}
 	b.WriteByte(')')
-	return b.String(), inner
+	return inner
 }
 
 // jsonAsText wraps sql so that its json columns come back as text, and
@@ -181,17 +188,7 @@ func jsonAsText(sql string, types []*sql.ColumnType) (string, int, bool) {
 			fmt.Fprintf(&b, "__q.__c%d", i)
 		}
 	}
-	b.WriteString(" FROM (")
-	shift := b.Len()
-	b.WriteString(sql)
-	b.WriteString("\n) AS __q(")
-	for i := range types {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "__c%d", i)
-	}
-	b.WriteByte(')')
+	shift := fromQuery(&b, sql, len(types))
 	return b.String(), shift, true
 }
 
