@@ -36,9 +36,9 @@ var timeFunctions = functionSet{
 		"from_unixtime":          rename("weir_from_unixtime"),
 		"from_unixtime_nanos":    rename("weir_from_unixtime_nanos"),
 		"to_unixtime":            rename("epoch"),
-		"date_add":               dateAddRule,
-		"date_diff":              dateDiffRule,
-		"date_trunc":             dateTruncRule,
+		"date_add":               unitRule(3, "weir_date_add_days", "weir_date_add_clock"),
+		"date_diff":              unitRule(3, "date_sub", "weir_date_diff_clock"),
+		"date_trunc":             unitRule(2, "weir_date_trunc", "weir_date_trunc_clock"),
 		"day_of_week":            rename("isodow"),
 		"dow":                    rename("isodow"),
 		"day_of_month":           rename("dayofmonth"),
@@ -275,49 +275,26 @@ func unitArg(c *funcCall) (string, bool, error) {
 	return u, long, nil
 }
 
-// dateAddRule renames date_add(unit, n, x) by its unit.
-func dateAddRule(c *funcCall) (string, error) {
-	if c.nargs() != 3 {
-		return "", nil
+// unitRule renames a call of nargs arguments whose first is a unit by
+// whether the unit is a day or longer (long) or shorter (clock):
+//
+//   - date_add(unit, n, x): x + n units, keeping x's type;
+//   - date_diff(unit, a, b): DuckDB's date_sub counts whole units elapsed
+//     as Trino (Joda) does; units below a day refuse two DATEs, as Trino
+//     does;
+//   - date_trunc(unit, x): keeping x's type.
+func unitRule(nargs int, long, clock string) funcRule {
+	return func(c *funcCall) (string, error) {
+		if c.nargs() != nargs {
+			return "", nil
+		}
+		_, isLong, err := unitArg(c)
+		if err != nil {
+			return "", err
+		}
+		if isLong {
+			return long, nil
+		}
+		return clock, nil
 	}
-	_, long, err := unitArg(c)
-	if err != nil {
-		return "", err
-	}
-	if long {
-		return "weir_date_add_days", nil
-	}
-	return "weir_date_add_clock", nil
-}
-
-// dateDiffRule renames date_diff(unit, a, b) to DuckDB's date_sub, which
-// counts whole units elapsed as Trino (Joda) does; units below a day
-// refuse two DATEs, as Trino does.
-func dateDiffRule(c *funcCall) (string, error) {
-	if c.nargs() != 3 {
-		return "", nil
-	}
-	_, long, err := unitArg(c)
-	if err != nil {
-		return "", err
-	}
-	if long {
-		return "date_sub", nil
-	}
-	return "weir_date_diff_clock", nil
-}
-
-// dateTruncRule renames date_trunc(unit, x) to a macro keeping x's type.
-func dateTruncRule(c *funcCall) (string, error) {
-	if c.nargs() != 2 {
-		return "", nil
-	}
-	_, long, err := unitArg(c)
-	if err != nil {
-		return "", err
-	}
-	if long {
-		return "weir_date_trunc", nil
-	}
-	return "weir_date_trunc_clock", nil
 }
