@@ -343,11 +343,11 @@ func TestArrayRewriteText(t *testing.T) {
 		},
 		{
 			"SELECT * FROM t CROSS JOIN UNNEST(t.a, sequence(1, 3)) WITH ORDINALITY AS u(x, y, n)",
-			"SELECT * FROM t CROSS JOIN (SELECT unnest(__weir_l1, max_depth := 1), unnest(__weir_l2, max_depth := 1), unnest(range(1, greatest(len(__weir_l1), len(__weir_l2)) + 1)) FROM (SELECT weir_unnest_list(__weir_u1) AS __weir_l1, weir_unnest_list(__weir_u2) AS __weir_l2 FROM (SELECT t.a AS __weir_u1,  weir_sequence(1, 3) AS __weir_u2) WHERE weir_unnest_check('u', 3, true, 1, typeof(__weir_u1), typeof(__weir_u2))))  AS u(x, y, n)",
+			"SELECT * FROM t CROSS JOIN (SELECT unnest(__weir_l1, max_depth := 1) AS _col0, unnest(__weir_l2, max_depth := 1) AS _col1, unnest(range(1, greatest(len(__weir_l1), len(__weir_l2)) + 1)) AS _col2 FROM (SELECT weir_unnest_list(__weir_u1) AS __weir_l1, weir_unnest_list(__weir_u2) AS __weir_l2 FROM (SELECT t.a AS __weir_u1,  weir_sequence(1, 3) AS __weir_u2) WHERE weir_unnest_check('u', 3, true, 1, typeof(__weir_u1), typeof(__weir_u2))))  AS u(x, y, n)",
 		},
 		{
 			"SELECT * FROM UNNEST(m) AS t(k, v)",
-			"SELECT * FROM (SELECT unnest(__weir_l1, max_depth := 2) FROM (SELECT weir_unnest_list(__weir_u1) AS __weir_l1 FROM (SELECT m AS __weir_u1) WHERE weir_unnest_check('t', 2, false, 2, typeof(__weir_u1)))) AS t(k, v)",
+			"SELECT * FROM (SELECT unnest(__weir_l1, max_depth := 2) AS _col0 FROM (SELECT weir_unnest_list(__weir_u1) AS __weir_l1 FROM (SELECT m AS __weir_u1) WHERE weir_unnest_check('t', 2, false, 2, typeof(__weir_u1)))) AS t(k, v)",
 		},
 	}
 	for _, tt := range tests {

@@ -21,8 +21,8 @@ import (
 //
 // becomes
 //
-//	(SELECT unnest(__weir_l1, max_depth := 1), unnest(__weir_l2, max_depth := 1),
-//	        unnest(range(1, greatest(len(__weir_l1), len(__weir_l2)) + 1))
+//	(SELECT unnest(__weir_l1, max_depth := 1) AS _col0, unnest(__weir_l2, max_depth := 1) AS _col1,
+//	        unnest(range(1, greatest(len(__weir_l1), len(__weir_l2)) + 1)) AS _col2
 //	 FROM (SELECT weir_unnest_list(__weir_u1) AS __weir_l1, weir_unnest_list(__weir_u2) AS __weir_l2
 //	       FROM (SELECT a1 AS __weir_u1, a2 AS __weir_u2)
 //	       WHERE weir_unnest_check('t', 3, true, 1, typeof(__weir_u1), typeof(__weir_u2)))) AS t(x, y, n)
@@ -118,13 +118,16 @@ func rewriteUnnest(sql string, n map[string]any, edits *statement.Edits) error {
 	k := len(args)
 	var outer, middle, types, lens []string
 	for i := 1; i <= k; i++ {
-		outer = append(outer, fmt.Sprintf("unnest(__weir_l%d, max_depth := %d)", i, depth))
+		// Without a column alias list, Trino leaves the columns unnamed
+		// (_colN); a scalar column gets that name, while the fields of a
+		// row (or a map's key and value) keep DuckDB's names.
+		outer = append(outer, fmt.Sprintf("unnest(__weir_l%d, max_depth := %d) AS _col%d", i, depth, i-1))
 		middle = append(middle, fmt.Sprintf("weir_unnest_list(__weir_u%d) AS __weir_l%d", i, i))
 		types = append(types, fmt.Sprintf("typeof(__weir_u%d)", i))
 		lens = append(lens, fmt.Sprintf("len(__weir_l%d)", i))
 	}
 	if ordinality {
-		outer = append(outer, fmt.Sprintf("unnest(range(1, greatest(%s) + 1))", strings.Join(lens, ", ")))
+		outer = append(outer, fmt.Sprintf("unnest(range(1, greatest(%s) + 1)) AS _col%d", strings.Join(lens, ", "), k))
 	}
 	head := fmt.Sprintf("(SELECT %s FROM (SELECT %s FROM (SELECT ", strings.Join(outer, ", "), strings.Join(middle, ", "))
 	tail := fmt.Sprintf(" AS __weir_u%d) WHERE weir_unnest_check(%s, %d, %t, %d, %s)))",
