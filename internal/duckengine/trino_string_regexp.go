@@ -70,12 +70,25 @@ func regexpArgs(args []driver.Value) (string, *javaRegexp, error) {
 	return argString(args[0]), re, err
 }
 
-func regexpLike(args []driver.Value) (any, error) {
+// regexpMatch is regexpArgs with a matcher over the string; group, when
+// not negative, is the index of a group argument to check as well.
+func regexpMatch(args []driver.Value, group int) (string, *matcher, int, error) {
 	s, re, err := regexpArgs(args)
 	if err != nil {
-		return nil, err
+		return "", nil, 0, err
+	}
+	g := 0
+	if group >= 0 {
+		if g, err = re.groupArg(args, group); err != nil {
+			return "", nil, 0, err
+		}
 	}
 	m, err := re.matcher(s)
+	return s, m, g, err
+}
+
+func regexpLike(args []driver.Value) (any, error) {
+	_, m, _, err := regexpMatch(args, -1)
 	if err != nil {
 		return nil, err
 	}
@@ -98,15 +111,7 @@ func (j *javaRegexp) groupArg(args []driver.Value, i int) (int, error) {
 }
 
 func regexpExtract(args []driver.Value) (any, error) {
-	s, re, err := regexpArgs(args)
-	if err != nil {
-		return nil, err
-	}
-	g, err := re.groupArg(args, 2)
-	if err != nil {
-		return nil, err
-	}
-	m, err := re.matcher(s)
+	s, m, g, err := regexpMatch(args, 2)
 	if err != nil {
 		return nil, err
 	}
@@ -118,15 +123,7 @@ func regexpExtract(args []driver.Value) (any, error) {
 }
 
 func regexpExtractAll(args []driver.Value) (any, error) {
-	s, re, err := regexpArgs(args)
-	if err != nil {
-		return nil, err
-	}
-	g, err := re.groupArg(args, 2)
-	if err != nil {
-		return nil, err
-	}
-	m, err := re.matcher(s)
+	s, m, g, err := regexpMatch(args, 2)
 	if err != nil {
 		return nil, err
 	}
@@ -142,11 +139,7 @@ func regexpExtractAll(args []driver.Value) (any, error) {
 }
 
 func regexpCount(args []driver.Value) (any, error) {
-	s, re, err := regexpArgs(args)
-	if err != nil {
-		return nil, err
-	}
-	m, err := re.matcher(s)
+	_, m, _, err := regexpMatch(args, -1)
 	if err != nil {
 		return nil, err
 	}
@@ -158,11 +151,7 @@ func regexpCount(args []driver.Value) (any, error) {
 }
 
 func regexpSplit(args []driver.Value) (any, error) {
-	s, re, err := regexpArgs(args)
-	if err != nil {
-		return nil, err
-	}
-	m, err := re.matcher(s)
+	s, m, _, err := regexpMatch(args, -1)
 	if err != nil {
 		return nil, err
 	}
