@@ -72,7 +72,7 @@ func ValidateTable(t *Table) error {
 			return fmt.Errorf("column %s has no type", c.Name)
 		}
 		if !c.Type.IsStorable() {
-			return fmt.Errorf("column %s has type %s, which a table cannot store", c.Name, c.Type.TrinoName())
+			return fmt.Errorf("column %s has type %s, which a table cannot store", c.Name, c.Type.String())
 		}
 		key := strings.ToLower(c.Name)
 		if seen[key] {

@@ -551,7 +551,7 @@ func (p *parser) columnType(what, column string) (catalog.Type, error) {
 			instead = "timestamp"
 		}
 		return catalog.Type{}, syntaxErrorf(p.src, base, "%s %s: type %s cannot be stored in a table; use %s",
-			what, column, typ.TrinoName(), instead)
+			what, column, typ.String(), instead)
 	}
 	return typ, nil
 }
