@@ -23,8 +23,13 @@ import (
 // parameters are not reliable for it (a correlated column or an aggregate
 // argument binds to the first typed overload), so the macros here branch
 // on typeof(x), which DuckDB folds to a constant, with branches that bind
-// for every type; functions whose result type is fixed and that must tell
-// arrays from maps are Go functions (trino_array_udf.go).
+// for every type. Where a typed overload is used (to tell maps from the
+// rest), it is only a fast path: the overload DuckDB falls back to gives
+// the same answer. Functions whose result type is fixed and that must
+// tell arrays from maps are Go functions (trino_array_udf.go).
+//
+// The subscript x[i] (trino_array_subscript.go) and UNNEST
+// (trino_unnest.go) are rewritten by the planner, not by call rules.
 //
 // Lambda parameters inside the macros are named __weir_*, so that they
 // cannot capture names in the user's expressions substituted into them.
@@ -154,9 +159,9 @@ func arrayMapConcatRule(c *funcCall) (string, error) {
 	return "weir_map_concat", nil
 }
 
-// arrayLambdaRule renames a call whose argument argc-1 ... that is, whose last
-// argument is a lambda with params parameters; a lambda with several
-// parameters is rewritten to take one struct (see arrayRewriteLambda).
+// arrayLambdaRule renames a call of nargs arguments whose last is a
+// lambda of params parameters; a lambda of several parameters is
+// rewritten to take one struct (see arrayRewriteLambda).
 func arrayLambdaRule(to string, nargs, params int) funcRule {
 	return func(c *funcCall) (string, error) {
 		if c.nargs() != nargs {
