@@ -23,7 +23,34 @@ func rejectUnsupported(r *rewriter) error {
 			return r.notSupported(i, "FOR %s AS OF (time travel) is not supported: only Iceberg tables have versions, and weir does not support Iceberg tables yet", r.word(i+1))
 		case r.keyword(i, "WITH") && r.isWord(i+1, "TIES"):
 			return r.notSupported(i, "FETCH FIRST ... WITH TIES is not supported; rank the rows with rank() OVER (ORDER BY ...) in a subquery and keep those with rank <= n")
+		case (r.keyword(i, "JSON_VALUE") || r.keyword(i, "JSON_QUERY") || r.keyword(i, "JSON_EXISTS")) && r.call(i) > 0:
+			if err := r.rejectJSONClauses(i); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// jsonClauses start the clauses of SQL/JSON functions that weir does not
+// support (it runs their default behaviour only).
+var jsonClauses = map[string]bool{"PASSING": true, "RETURNING": true, "WITH": true, "WITHOUT": true, "KEEP": true, "OMIT": true, "ON": true, "NULL": true, "ERROR": true, "EMPTY": true, "DEFAULT": true, "TRUE": true, "FALSE": true, "UNKNOWN": true}
+
+// rejectJSONClauses refuses the clauses of the SQL/JSON call at token i:
+// json_value(j, 'lax $.a' RETURNING bigint) would otherwise fail with a
+// syntax error from DuckDB.
+func (r *rewriter) rejectJSONClauses(i int) error {
+	var err error
+	args := 0
+	r.topLevel(i+1, r.call(i), func(k int) bool {
+		if r.isOp(k, ",") {
+			args++
+		}
+		if args >= 1 && jsonClauses[r.word(k)] && !r.isOp(k-1, ",") {
+			err = r.notSupported(k, "%s ... in %s() is not supported; weir runs SQL/JSON functions with their default clauses only", r.word(k), r.word(i))
+			return false
+		}
+		return true
+	})
+	return err
 }
