@@ -281,6 +281,12 @@ func (w *walker) walk(v any, scope []string) {
 				}
 			}
 		}
+		if n["class"] == "OPERATOR" && n["type"] == "ARRAY_EXTRACT" {
+			if err := rewriteSubscript(w.sql, n, w.edits); err != nil {
+				w.fail(err)
+				return
+			}
+		}
 		if n["type"] == "GROUPING_FUNCTION" {
 			rewriteGrouping(&w.toks, n, w.edits)
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"reflect"
+	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -85,6 +86,12 @@ func rewriteSubscript(sql string, n map[string]any, edits *statement.Edits) erro
 			_, closing, ok := arrayScanGroup(sql, open+1, ']')
 			if !ok {
 				return nil
+			}
+			// ARRAY[...] starts at its bracket in DuckDB's tree: take in
+			// the word.
+			if w := strings.TrimRight(sql[:start], " \t\r\n"); len(w) >= 5 && strings.EqualFold(w[len(w)-5:], "array") &&
+				(len(w) == 5 || !isIdentStart(w[len(w)-6]) && !(w[len(w)-6] >= '0' && w[len(w)-6] <= '9')) {
+				start = len(w) - 5
 			}
 			edits.Replace(statement.Span{Start: start, End: start}, "weir_subscript(")
 			edits.Replace(statement.Span{Start: open, End: open + 1}, ", ")
