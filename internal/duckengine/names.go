@@ -38,6 +38,14 @@ func resultNames(stmt map[string]any) []string {
 			names[i] = strings.ToLower(str(e["alias"]))
 		case e["class"] == "STAR":
 			names[i] = "*"
+		case e["type"] == "STRUCT_EXTRACT":
+			// (expr).field is named after the field, as in Trino.
+			if ch, _ := e["children"].([]any); len(ch) == 2 {
+				if c, _ := ch[1].(map[string]any); c["class"] == "CONSTANT" {
+					v, _ := c["value"].(map[string]any)
+					names[i] = strings.ToLower(str(v["value"]))
+				}
+			}
 		case e["class"] == "COLUMN_REF":
 			parts, _ := e["column_names"].([]any)
 			if len(parts) > 0 {

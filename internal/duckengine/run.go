@@ -28,9 +28,8 @@ func (e *Engine) Query(ctx context.Context, job *query.Job, sink query.RowSink) 
 	if err != nil {
 		return translateError(ctx, err, p)
 	}
-	if sql, shift, ok := jsonAsText(p.sql, types); ok {
-		// The driver decodes json values, losing their text (member
-		// order, number spelling): run the query again with them as text.
+	if sql, shift, ok := readable(p.sql, types); ok {
+		// Run the query again with casts that make its columns readable.
 		rows.Close()
 		shifted := *p
 		shifted.sql, shifted.shift = sql, shift
@@ -50,7 +49,7 @@ func (e *Engine) Query(ctx context.Context, job *query.Job, sink query.RowSink) 
 		if err != nil {
 			return query.Errorf("NOT_SUPPORTED", "column %s has type %s, which Athena results cannot hold; cast it to a supported type", ct.Name(), ct.DatabaseTypeName())
 		}
-		cols[i] = query.ResultColumn{Name: names[i], Type: t}
+		cols[i] = query.ResultColumn{Name: names[i], Type: nameFields(t)}
 	}
 	if err := sink.Columns(cols); err != nil {
 		return err
@@ -165,31 +164,66 @@ func fromQuery(b *strings.Builder, sql string, n int) int {
 	return inner
 }
 
-// jsonAsText wraps sql so that its json columns come back as text, and
-// returns where sql starts in the result. ok is false when there are no
-// json columns.
-func jsonAsText(sql string, types []*sql.ColumnType) (string, int, bool) {
+// readable wraps sql, when some of its columns cannot be read as they
+// are, with casts that make them readable, and returns where sql starts
+// in the result; ok is false when every column is readable. The driver
+// decodes json values, losing their text (member order, number
+// spelling), so json comes back as text; it cannot scan rows with
+// unnamed fields (ROW(1, 'a')), so those get Trino's names field0,
+// field1, ... (a cast between rows goes by position).
+func readable(sql string, types []*sql.ColumnType) (string, int, bool) {
+	exprs := make([]string, len(types))
 	found := false
-	for _, t := range types {
-		found = found || t.DatabaseTypeName() == "JSON"
+	for i, t := range types {
+		exprs[i] = fmt.Sprintf("__q.__c%d", i)
+		name := t.DatabaseTypeName()
+		switch {
+		case name == "JSON":
+			exprs[i] = fmt.Sprintf("CAST(__q.__c%d AS VARCHAR)", i)
+		case strings.Contains(name, `""`):
+			typ, err := parseDuckType(name)
+			if err != nil {
+				continue
+			}
+			exprs[i] = fmt.Sprintf("CAST(__q.__c%d AS %s)", i, sqlType(nameFields(typ)))
+		default:
+			continue
+		}
+		found = true
 	}
 	if !found {
 		return "", 0, false
 	}
 	var b strings.Builder
 	b.WriteString("SELECT ")
-	for i, t := range types {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		if t.DatabaseTypeName() == "JSON" {
-			fmt.Fprintf(&b, "CAST(__q.__c%d AS VARCHAR)", i)
-		} else {
-			fmt.Fprintf(&b, "__q.__c%d", i)
-		}
-	}
+	b.WriteString(strings.Join(exprs, ", "))
 	shift := fromQuery(&b, sql, len(types))
 	return b.String(), shift, true
+}
+
+// nameFields returns t with every unnamed row field named as Trino names
+// it: field0, field1, ...
+func nameFields(t catalog.Type) catalog.Type {
+	t = t.Clone()
+	var walk func(t *catalog.Type)
+	walk = func(t *catalog.Type) {
+		switch t.Kind {
+		case catalog.Array:
+			walk(t.Elem)
+		case catalog.Map:
+			walk(t.Key)
+			walk(t.Value)
+		case catalog.Struct:
+			for i := range t.Fields {
+				if t.Fields[i].Name == "" {
+					t.Fields[i].Name = fmt.Sprintf("field%d", i)
+				}
+				walk(&t.Fields[i].Type)
+			}
+		}
+	}
+	walk(&t)
+	return t
 }
 
 // fitsBigint reports whether v, scanned for a column of type t, fits it:
