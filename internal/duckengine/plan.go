@@ -113,6 +113,7 @@ func analyze(ctx context.Context, q rowQueryer, sql string) (*analysis, error) {
 		return nil, w.err
 	}
 	a.scans = w.scans
+	sort.Slice(a.scans, func(i, j int) bool { return a.scans[i].ref.Offset < a.scans[j].ref.Offset })
 	return a, nil
 }
 
@@ -193,10 +194,11 @@ func serialize(ctx context.Context, q rowQueryer, sql string) (map[string]any, e
 	if err := q(ctx, sql).Scan(&raw); err != nil {
 		return nil, translateError(ctx, err, nil)
 	}
-	var root map[string]any
-	if err := json.Unmarshal([]byte(raw), &root); err != nil {
-		return nil, fmt.Errorf("duckengine: read syntax tree: %w", err)
+	tree, err := decodeTree([]byte(raw))
+	if err != nil {
+		return nil, err
 	}
+	root, _ := tree.(map[string]any)
 	if isErr, _ := root["error"].(bool); isErr {
 		msg, _ := root["error_message"].(string)
 		off := -1
@@ -228,16 +230,29 @@ type walker struct {
 	err     error
 }
 
+// fail records err; of several, the one earliest in the query wins, so
+// that the error reported does not depend on the order of the walk.
 func (w *walker) fail(err error) {
-	if w.err == nil {
+	if w.err == nil || errorOffset(err) < errorOffset(w.err) {
 		w.err = err
 	}
 }
 
-func (w *walker) walk(v any, scope []string) {
-	if w.err != nil {
-		return
+// errorOffset is where err points in the query, or the largest int when
+// it has no position.
+func errorOffset(err error) int {
+	var qe *query.Error
+	if errors.As(err, &qe) && qe.Offset >= 0 {
+		return qe.Offset
 	}
+	return int(^uint(0) >> 1)
+}
+
+// walk visits every node of the tree. Map members are visited in Go's
+// (random) map order: nothing depends on the order (see fail; scans are
+// sorted by position afterwards), and sorting the keys of every node
+// would cost a third of the translation.
+func (w *walker) walk(v any, scope []string) {
 	switch n := v.(type) {
 	case []any:
 		for _, c := range n {
@@ -307,15 +322,10 @@ func (w *walker) walk(v any, scope []string) {
 				return
 			}
 		}
-		keys := make([]string, 0, len(n))
-		for k := range n {
+		for k, c := range n {
 			if k != "cte_map" {
-				keys = append(keys, k)
+				w.walk(c, scope)
 			}
-		}
-		sort.Strings(keys) // deterministic order
-		for _, k := range keys {
-			w.walk(n[k], scope)
 		}
 	}
 }
