@@ -438,7 +438,7 @@ func (tr *javaTranslator) group() error {
 		tr.i += 3
 		return nil
 	case strings.HasPrefix(rest, "="), strings.HasPrefix(rest, "!"), strings.HasPrefix(rest, "<="), strings.HasPrefix(rest, "<!"):
-		return regexpUnsupported(p, "look-around ((?=, (?!, (?<=, (?<!) is not supported")
+		return regexpUnsupported(p, "look-around ((?=, (?!, (?<=, (?<!) is not supported; match the context too and pick the part you want with a capture group (regexp_extract(s, 'a(b)', 1))")
 	case strings.HasPrefix(rest, ">"):
 		return regexpUnsupported(p, "atomic groups (?>...) are not supported")
 	case strings.HasPrefix(rest, "#"):
