@@ -340,8 +340,8 @@ func (r *rewriter) intervalLiteral(i, end int) bool {
 	if !r.isWord(i, "INTERVAL") {
 		return false
 	}
-	unit := strings.ToUpper(r.tok(end).Text)
-	return end-i <= 3 && dateUnits[unit]
+	// INTERVAL [sign] 'n' unit [TO unit]: the last unit decides.
+	return end-i <= 5 && dateUnits[r.word(end)]
 }
 
 // intervalLiteralEndingAt reports whether the tokens ending at j are such
