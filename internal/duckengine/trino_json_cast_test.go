@@ -14,32 +14,6 @@ import (
 	"github.com/weirdata/weir/internal/statement"
 )
 
-// jsonCastConn is a DuckDB connection with weir's functions, for running
-// queries through rewriteJSONCast and the function rules.
-func jsonCastConn(t *testing.T) *sql.Conn {
-	t.Helper()
-	ctx := context.Background()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	for _, s := range []string{"SET TimeZone = 'UTC'", "SET integer_division = true"} {
-		if _, err := conn.ExecContext(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := registerFunctions(ctx, conn); err != nil {
-		t.Fatal(err)
-	}
-	return conn
-}
-
 // runJSONCast rewrites a one-column query as the walker would (casts and
 // function calls) and returns its value as text.
 func runJSONCast(t *testing.T, conn *sql.Conn, q string) (*string, error) {
@@ -101,7 +75,7 @@ func runJSONCast(t *testing.T, conn *sql.Conn, q string) (*string, error) {
 }
 
 func TestRewriteJSONCast(t *testing.T) {
-	conn := jsonCastConn(t)
+	conn := functionsConn(t)
 	tests := []struct {
 		sql  string
 		want string // "NULL" for NULL, "error: text" for an error containing text

@@ -12,9 +12,10 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2" // the database/sql driver
 )
 
-// timeTestConn is a DuckDB connection set up as the engine's are
-// (session zone UTC, weir's functions), closed when the test ends.
-func timeTestConn(t testing.TB) *sql.Conn {
+// functionsConn is a DuckDB connection set up as the engine's are
+// (session zone UTC, integer division, weir's functions), closed when the
+// test ends; for testing functions and rewrites without an engine.
+func functionsConn(t testing.TB) *sql.Conn {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sql.Open("duckdb", "")
@@ -133,7 +134,7 @@ func jodaYears(minuend, subtrahend time.Time) int64 {
 // TestDateDiffMatchesJoda checks that DuckDB's date_sub, which weir runs
 // for date_diff, counts as Joda does, on timestamps and on dates.
 func TestDateDiffMatchesJoda(t *testing.T) {
-	conn := timeTestConn(t)
+	conn := functionsConn(t)
 	r := rand.New(rand.NewSource(1))
 	ts := randomInstants(r, 1200)
 	var rows []string
@@ -182,7 +183,7 @@ func TestDateDiffMatchesJoda(t *testing.T) {
 // patterns prints what the Go formatter prints (and so either path of
 // format_datetime answers alike).
 func TestJodaStrftimeMatchesGo(t *testing.T) {
-	conn := timeTestConn(t)
+	conn := functionsConn(t)
 	r := rand.New(rand.NewSource(2))
 	ts := randomInstants(r, 300)
 	ts = append(ts, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 12, 30, 12, 0, 0, 0, time.UTC), time.Date(2021, 1, 3, 23, 59, 59, 999e6, time.UTC))
@@ -225,7 +226,7 @@ func TestJodaStrftimeMatchesGo(t *testing.T) {
 // TestMysqlStrftimeMatchesGo checks that date_format's two paths, strftime
 // for literal formats and the Joda pattern per row for others, agree.
 func TestMysqlStrftimeMatchesGo(t *testing.T) {
-	conn := timeTestConn(t)
+	conn := functionsConn(t)
 	r := rand.New(rand.NewSource(3))
 	var rows []string
 	for _, x := range randomInstants(r, 300) {
@@ -263,7 +264,7 @@ func TestMysqlStrftimeMatchesGo(t *testing.T) {
 // BenchmarkTimeFunctions measures weir's date functions on a million
 // timestamps against DuckDB's nearest built-ins.
 func BenchmarkTimeFunctions(b *testing.B) {
-	conn := timeTestConn(b)
+	conn := functionsConn(b)
 	for _, bc := range []struct{ name, expr string }{
 		{"builtin_date_trunc", "date_trunc('month', ts)"},
 		{"weir_date_trunc", "weir_date_trunc('month', ts)"},
