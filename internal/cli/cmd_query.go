@@ -330,12 +330,23 @@ func (e *env) startAsync(ctx context.Context, f queryFlags, sql string) error {
 	if e.configPath != "" {
 		args = append(args, "--config", e.configPath)
 	}
+	// The runner says on the pipe when it has taken the lock over (and
+	// named itself as its holder), so that a command run right after this
+	// one sees the runner, not this process, holding the directory.
+	ready, readyW, err := os.Pipe()
+	if err != nil {
+		a.Close()
+		return err
+	}
+	defer ready.Close()
 	cmd := exec.Command(exe, args...)
-	cmd.Env = append(os.Environ(), "WEIR_LOCK_FD=3")
-	cmd.ExtraFiles = []*os.File{a.Dir.LockFile()}
+	cmd.Env = append(os.Environ(), "WEIR_LOCK_FD=3", "WEIR_READY_FD=4")
+	cmd.ExtraFiles = []*os.File{a.Dir.LockFile(), readyW}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	readyW.Close()
+	if err != nil {
 		a.Close()
 		return fmt.Errorf("start the background runner: %w", err)
 	}
@@ -343,6 +354,7 @@ func (e *env) startAsync(ctx context.Context, f queryFlags, sql string) error {
 	// The runner holds the lock now; release our resources without
 	// unlocking.
 	a.Detach()
+	waitReady(ready, 10*time.Second)
 	if f.output == outputJSON {
 		return writeJSON(e.stdout, map[string]string{"query_execution_id": id})
 	}
@@ -358,6 +370,7 @@ func (e *env) runQueuedCommand() *cobra.Command {
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := e.open(cmd.Context(), "weir (background query runner)")
+			e.signalReady()
 			if err != nil {
 				return err
 			}
@@ -365,6 +378,27 @@ func (e *env) runQueuedCommand() *cobra.Command {
 			return a.Queries.Drain(cmd.Context())
 		},
 	}
+}
+
+// waitReady waits until the runner writes to or closes the pipe (it
+// closes when the runner exits, too), at most timeout.
+func waitReady(r *os.File, timeout time.Duration) {
+	r.SetReadDeadline(time.Now().Add(timeout))
+	var b [1]byte
+	r.Read(b[:])
+}
+
+// signalReady tells the process that started this runner that the lock
+// is taken over (or that opening failed, which the runner logs).
+func (e *env) signalReady() {
+	fd := e.getenv("WEIR_READY_FD")
+	var n int
+	if _, err := fmt.Sscan(fd, &n); err != nil || n <= 2 {
+		return
+	}
+	f := os.NewFile(uintptr(n), "ready")
+	f.Write([]byte{1})
+	f.Close()
 }
 
 func isTerminal(f *os.File) bool {
