@@ -28,6 +28,25 @@ func decodeTree(data []byte) (any, error) {
 type treeDecoder struct {
 	data []byte
 	pos  int
+	// interned holds the short strings seen so far: a syntax tree repeats
+	// a few dozen member names and node types thousands of times.
+	interned map[string]string
+}
+
+// intern returns b as a string, shared with earlier equal short strings.
+func (d *treeDecoder) intern(b []byte) string {
+	if len(b) > 24 {
+		return string(b)
+	}
+	if s, ok := d.interned[string(b)]; ok { // no allocation for the lookup
+		return s
+	}
+	if d.interned == nil {
+		d.interned = map[string]string{}
+	}
+	s := string(b)
+	d.interned[s] = s
+	return s
 }
 
 // maxTreeDepth bounds nesting, as encoding/json does.
@@ -201,19 +220,21 @@ func (d *treeDecoder) number() (any, error) {
 func (d *treeDecoder) string() (string, error) {
 	d.pos++ // "
 	start := d.pos
+	ascii := true
 	for d.pos < len(d.data) {
 		c := d.data[d.pos]
 		if c == '"' {
 			s := d.data[start:d.pos]
 			d.pos++
-			if utf8.Valid(s) {
-				return string(s), nil
+			if ascii || utf8.Valid(s) {
+				return d.intern(s), nil
 			}
 			return string([]rune(string(s))), nil
 		}
 		if c == '\\' || c < 0x20 {
 			break
 		}
+		ascii = ascii && c < utf8.RuneSelf
 		d.pos++
 	}
 	// The slow path: escapes.
