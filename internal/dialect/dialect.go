@@ -21,6 +21,7 @@ var passes = []func(*rewriter) error{
 	rewriteBinaryStrings,
 	rewriteUnicodeStrings,
 	rewriteTimeLiterals,
+	rewriteDecimalLiterals,
 	rewriteIntervals,
 	rewriteTypes,
 	rewriteValues,

@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -421,4 +422,46 @@ func unitName(u, v string) string {
 		name += "s"
 	}
 	return name
+}
+
+// rewriteDecimalLiterals gives DECIMAL '…' literals Trino's type, whose
+// precision and scale come from the digits written (DECIMAL '9.125' is
+// decimal(4,3)); DuckDB reads them as DECIMAL(18,3), rounding away digits.
+func rewriteDecimalLiterals(r *rewriter) error {
+	for i := range r.toks {
+		s := r.tok(i + 1)
+		if !r.keyword(i, "DECIMAL") || s.Kind != statement.TokenString {
+			continue
+		}
+		p, sc, ok := decimalShape(s.Value)
+		if !ok {
+			return r.syntaxError(i+1, "'%s' is not a valid decimal literal", s.Value)
+		}
+		if p > 38 {
+			return r.syntaxError(i+1, "decimal literal '%s' has more than 38 digits", s.Value)
+		}
+		r.edit(statement.Span{Start: r.toks[i].Span.Start, End: s.Span.End},
+			fmt.Sprintf("CAST(%s AS DECIMAL(%d,%d))", quoteString(strings.TrimSpace(s.Value)), p, sc))
+	}
+	return nil
+}
+
+// decimalShape returns the precision and scale of a decimal literal's
+// text: [+-]digits[.digits], with at least one digit.
+func decimalShape(v string) (precision, scale int, ok bool) {
+	v = strings.TrimSpace(v)
+	v = strings.TrimLeft(v, "+-")
+	intPart, frac, _ := strings.Cut(v, ".")
+	for _, part := range []string{intPart, frac} {
+		for _, c := range part {
+			if c < '0' || c > '9' {
+				return 0, 0, false
+			}
+		}
+	}
+	if intPart == "" && frac == "" {
+		return 0, 0, false
+	}
+	digits := len(strings.TrimLeft(intPart, "0")) + len(frac)
+	return max(digits, 1), len(frac), true
 }
