@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -305,7 +306,15 @@ func (n *jsonNode) hasFloatOrDuplicate() bool {
 
 // writeOrdered writes a tree compactly with members in the order written
 // (Jackson's JsonNode.toString).
-func (n *jsonNode) writeOrdered(b *strings.Builder) {
+func (n *jsonNode) writeOrdered(b *strings.Builder) { n.write(b, false) }
+
+// writeSorted writes n as Trino's json_parse does: objects with their
+// members sorted by name (Java string order), numbers as Java reads them.
+func (n *jsonNode) writeSorted(b *strings.Builder) { n.write(b, true) }
+
+// write writes n compactly, with object members sorted by name or in the
+// order written.
+func (n *jsonNode) write(b *strings.Builder, sorted bool) {
 	switch n.kind {
 	case jsonStartArray:
 		b.WriteByte('[')
@@ -313,18 +322,25 @@ func (n *jsonNode) writeOrdered(b *strings.Builder) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			e.writeOrdered(b)
+			e.write(b, sorted)
 		}
 		b.WriteByte(']')
 	case jsonStartObject:
+		order := make([]int, len(n.keys))
+		for i := range order {
+			order[i] = i
+		}
+		if sorted {
+			sort.Slice(order, func(i, j int) bool { return javaStringLess(n.keys[order[i]], n.keys[order[j]]) })
+		}
 		b.WriteByte('{')
-		for i, k := range n.keys {
+		for i, j := range order {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			jsonWriteString(b, k)
+			jsonWriteString(b, n.keys[j])
 			b.WriteByte(':')
-			n.elems[i].writeOrdered(b)
+			n.elems[j].write(b, sorted)
 		}
 		b.WriteByte('}')
 	case jsonString:

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"math/big"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -611,46 +610,6 @@ func (l *jsonLexer) parseTree(depth int) (*jsonNode, error) {
 		return &jsonNode{kind: l.kind, text: l.raw()}, nil
 	}
 	return nil, errJSONSyntax
-}
-
-// writeSorted writes n as Trino's json_parse does: objects with their
-// members sorted by name (Java string order), numbers as Java reads them.
-func (n *jsonNode) writeSorted(b *strings.Builder) {
-	switch n.kind {
-	case jsonStartArray:
-		b.WriteByte('[')
-		for i, e := range n.elems {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			e.writeSorted(b)
-		}
-		b.WriteByte(']')
-	case jsonStartObject:
-		order := make([]int, len(n.keys))
-		for i := range order {
-			order[i] = i
-		}
-		sort.Slice(order, func(i, j int) bool { return javaStringLess(n.keys[order[i]], n.keys[order[j]]) })
-		b.WriteByte('{')
-		for i, j := range order {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			jsonWriteString(b, n.keys[j])
-			b.WriteByte(':')
-			n.elems[j].writeSorted(b)
-		}
-		b.WriteByte('}')
-	case jsonString:
-		jsonWriteString(b, n.text)
-	case jsonInt:
-		b.WriteString(jsonBigIntText(n.text))
-	case jsonFloat:
-		b.WriteString(jsonDoubleText(n.text))
-	default:
-		b.WriteString(n.text)
-	}
 }
 
 // jsonBigIntText is an integer as Java's Integer, Long or BigInteger
