@@ -3,6 +3,7 @@ package duckengine
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"sort"
 	"strings"
@@ -130,8 +131,12 @@ func registerFunctions(ctx context.Context, conn *sql.Conn) error {
 		}
 		sort.Strings(names)
 		for _, n := range names {
+			fns := make([]duckdb.ScalarFunc, len(fs.udfs[n]))
+			for i, f := range fs.udfs[n] {
+				fns[i] = recovering{name: n, f: f}
+			}
 			var err error
-			if fns := fs.udfs[n]; len(fns) == 1 {
+			if len(fns) == 1 {
 				err = duckdb.RegisterScalarUDF(conn, n, fns[0])
 			} else {
 				err = duckdb.RegisterScalarUDFSet(conn, n, fns...)
@@ -333,4 +338,42 @@ func rewriteGrouping(toks *tokens, n map[string]any, edits *statement.Edits) {
 		edits.Replace(statement.Span{Start: off, End: off}, "CAST(")
 		edits.Replace(statement.Span{Start: end, End: end}, " AS INTEGER)")
 	}
+}
+
+// recovering is a Go function that turns a panic into the query's error:
+// DuckDB calls Go functions through cgo, where a panic would end the
+// process.
+type recovering struct {
+	name string
+	f    duckdb.ScalarFunc
+}
+
+func (r recovering) Config() duckdb.ScalarFuncConfig { return r.f.Config() }
+
+func (r recovering) Executor() duckdb.ScalarFuncExecutor {
+	ex := r.f.Executor()
+	fail := func(p any) error {
+		return fmt.Errorf("GENERIC_INTERNAL_ERROR: function %s failed: %v", strings.TrimPrefix(r.name, "weir_"), p)
+	}
+	if row := ex.RowExecutor; row != nil {
+		ex.RowExecutor = func(values []driver.Value) (out any, err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					out, err = nil, fail(p)
+				}
+			}()
+			return row(values)
+		}
+	}
+	if row := ex.RowContextExecutor; row != nil {
+		ex.RowContextExecutor = func(ctx context.Context, values []driver.Value) (out any, err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					out, err = nil, fail(p)
+				}
+			}()
+			return row(ctx, values)
+		}
+	}
+	return ex
 }
