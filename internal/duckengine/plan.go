@@ -107,8 +107,12 @@ func analyze(ctx context.Context, q rowQueryer, sql string) (*analysis, error) {
 		return nil, err
 	}
 	a := &analysis{masks: map[string]string{}, names: resultNames(root)}
-	w := &walker{sql: sql, pruning: map[int][]any{}, edits: &a.edits, masks: a.masks, toks: tokens{sql: sql}}
+	w := &walker{sql: sql, pruning: map[int][]any{}, edits: &a.edits, masks: a.masks, toks: tokens{sql: sql}, firstParam: -1}
 	w.walk(root, nil)
+	if w.params > 0 {
+		w.fail(query.ErrorAt("INVALID_PARAMETER_USAGE", w.firstParam,
+			"Incorrect number of parameters: expected %d but found 0; weir takes no execution parameters yet, so write the values into the query", w.params))
+	}
 	if w.err != nil {
 		return nil, w.err
 	}
@@ -227,7 +231,10 @@ type walker struct {
 	edits   *statement.Edits
 	masks   map[string]string
 	toks    tokens // sql's, lexed when a call needs checking
-	err     error
+	params  int    // ? placeholders
+	// firstParam is the offset of the first placeholder, or -1.
+	firstParam int
+	err        error
 }
 
 // fail records err; of several, the one earliest in the query wins, so
@@ -300,6 +307,12 @@ func (w *walker) walk(v any, scope []string) {
 			if err := rewriteSubscript(w.sql, n, w.edits); err != nil {
 				w.fail(err)
 				return
+			}
+		}
+		if n["class"] == "PARAMETER" {
+			w.params++
+			if off := intOf(n["query_location"]); off >= 0 && (w.firstParam < 0 || off < w.firstParam) {
+				w.firstParam = off
 			}
 		}
 		if n["type"] == "GROUPING_FUNCTION" {

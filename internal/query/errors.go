@@ -91,6 +91,8 @@ var errorCodes = map[string]codeInfo{
 	"INVALID_TABLE_PROPERTY":        {CategoryUser, 1006, errs.Invalid, false},
 	"INVALID_PARTITION_VALUE":       {CategoryUser, 1006, errs.Invalid, false},
 	"NOT_SUPPORTED":                 {CategoryUser, 1006, errs.Invalid, false},
+	"INVALID_PARAMETER_USAGE":       {CategoryUser, 1006, errs.Invalid, false},
+	"INVALID_LITERAL":               {CategoryUser, 1006, errs.Invalid, false},
 	"TABLE_NOT_FOUND":               {CategoryUser, 1110, errs.NotFound, false},
 	"SCHEMA_NOT_FOUND":              {CategoryUser, 1110, errs.NotFound, false},
 	"CATALOG_NOT_FOUND":             {CategoryUser, 1110, errs.NotFound, false},
