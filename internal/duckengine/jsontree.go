@@ -3,6 +3,7 @@ package duckengine
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -88,6 +89,14 @@ func (d *treeDecoder) value(depth int) (any, error) {
 		return false, d.literal("false")
 	case c == 'n':
 		return nil, d.literal("null")
+	// DuckDB writes non-finite doubles (1e700 in a query) as these.
+	case c == 'I':
+		return math.Inf(1), d.literal("Infinity")
+	case c == 'N':
+		return math.NaN(), d.literal("NaN")
+	case c == '-' && d.pos+1 < len(d.data) && d.data[d.pos+1] == 'I':
+		d.pos++
+		return math.Inf(-1), d.literal("Infinity")
 	case c == '-' || c >= '0' && c <= '9':
 		return d.number()
 	}
