@@ -49,6 +49,9 @@ func (e *Engine) Query(ctx context.Context, job *query.Job, sink query.RowSink) 
 		if err != nil {
 			return query.Errorf("NOT_SUPPORTED", "column %s has type %s, which Athena results cannot hold; cast it to a supported type", ct.Name(), ct.DatabaseTypeName())
 		}
+		if complexMapKey(t) {
+			return query.ErrorAt("NOT_SUPPORTED", -1, "column %s is a map with array, map or row keys (%s), which weir cannot return yet; return map_entries(...) of it instead", names[i], t.TrinoName())
+		}
 		cols[i] = query.ResultColumn{Name: names[i], Type: nameFields(t)}
 	}
 	if err := sink.Columns(cols); err != nil {
@@ -240,4 +243,26 @@ func fitsBigint(v any, t catalog.Type) bool {
 		return x <= math.MaxInt64
 	}
 	return true
+}
+
+// complexMapKey reports whether t holds a map whose keys are arrays, maps
+// or rows, which the driver cannot read.
+func complexMapKey(t catalog.Type) bool {
+	switch t.Kind {
+	case catalog.Array:
+		return complexMapKey(*t.Elem)
+	case catalog.Map:
+		switch t.Key.Kind {
+		case catalog.Array, catalog.Map, catalog.Struct:
+			return true
+		}
+		return complexMapKey(*t.Value)
+	case catalog.Struct:
+		for _, f := range t.Fields {
+			if complexMapKey(f.Type) {
+				return true
+			}
+		}
+	}
+	return false
 }
