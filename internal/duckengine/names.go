@@ -59,11 +59,12 @@ func resultNames(stmt map[string]any) []string {
 // columnNames returns the result's column names given DuckDB's: Trino's
 // names where the query's select list determines them, else DuckDB's in
 // lower case (a select list with several stars cannot be matched to the
-// columns by position).
-func (p *plan) columnNames(duck []string) []string {
-	out := make([]string, len(duck))
+// columns by position); and which columns the query left unnamed.
+func (p *plan) columnNames(duck []string) (names []string, unnamed []bool) {
+	names = make([]string, len(duck))
+	unnamed = make([]bool, len(duck))
 	for i, d := range duck {
-		out[i] = strings.ToLower(d)
+		names[i] = strings.ToLower(d)
 	}
 	stars := 0
 	for _, n := range p.names {
@@ -72,11 +73,11 @@ func (p *plan) columnNames(duck []string) []string {
 		}
 	}
 	if p.names == nil || stars > 1 {
-		return out
+		return names, unnamed
 	}
 	width := len(duck) - (len(p.names) - stars) // columns the star expands to
 	if width < 0 || (stars == 0 && width != 0) {
-		return out
+		return names, unnamed
 	}
 	i := 0
 	for _, n := range p.names {
@@ -84,12 +85,12 @@ func (p *plan) columnNames(duck []string) []string {
 		case "*":
 			i += width
 		case "":
-			out[i] = fmt.Sprintf("_col%d", i)
+			names[i], unnamed[i] = fmt.Sprintf("_col%d", i), true
 			i++
 		default:
-			out[i] = n
+			names[i] = n
 			i++
 		}
 	}
-	return out
+	return names, unnamed
 }

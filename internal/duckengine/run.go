@@ -42,7 +42,7 @@ func (e *Engine) Query(ctx context.Context, job *query.Job, sink query.RowSink) 
 	for i, ct := range types {
 		duckNames[i] = ct.Name()
 	}
-	names := p.columnNames(duckNames)
+	names, unnamed := p.columnNames(duckNames)
 	cols := make([]query.ResultColumn, len(types))
 	for i, ct := range types {
 		t, err := parseDuckType(ct.DatabaseTypeName())
@@ -52,7 +52,7 @@ func (e *Engine) Query(ctx context.Context, job *query.Job, sink query.RowSink) 
 		if complexMapKey(t) {
 			return query.ErrorAt("NOT_SUPPORTED", -1, "column %s is a map with array, map or row keys (%s), which weir cannot return yet; return map_entries(...) of it instead", names[i], t.TrinoName())
 		}
-		cols[i] = query.ResultColumn{Name: names[i], Type: nameFields(t)}
+		cols[i] = query.ResultColumn{Name: names[i], Type: nameFields(t), Unnamed: unnamed[i]}
 	}
 	if err := sink.Columns(cols); err != nil {
 		return err
@@ -121,8 +121,9 @@ func describe(ctx context.Context, s *session, p *plan) ([]query.ResultColumn, e
 	for i, c := range cols {
 		duckNames[i] = c.Name
 	}
-	for i, n := range p.columnNames(duckNames) {
-		cols[i].Name = n
+	names, unnamed := p.columnNames(duckNames)
+	for i := range cols {
+		cols[i].Name, cols[i].Unnamed = names[i], unnamed[i]
 	}
 	return cols, nil
 }

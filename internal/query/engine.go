@@ -78,6 +78,9 @@ type DataFile struct {
 type ResultColumn struct {
 	Name string
 	Type catalog.Type
+	// Unnamed is true for an expression the query did not name, which
+	// Trino names _colN in results but a new table cannot take.
+	Unnamed bool
 }
 
 // RowSink receives a query result.

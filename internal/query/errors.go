@@ -92,6 +92,7 @@ var errorCodes = map[string]codeInfo{
 	"INVALID_PARTITION_VALUE":       {CategoryUser, 1006, errs.Invalid, false},
 	"NOT_SUPPORTED":                 {CategoryUser, 1006, errs.Invalid, false},
 	"INVALID_PARAMETER_USAGE":       {CategoryUser, 1006, errs.Invalid, false},
+	"MISSING_COLUMN_NAME":           {CategoryUser, 1006, errs.Invalid, false},
 	"INVALID_LITERAL":               {CategoryUser, 1006, errs.Invalid, false},
 	"TABLE_NOT_FOUND":               {CategoryUser, 1110, errs.NotFound, false},
 	"SCHEMA_NOT_FOUND":              {CategoryUser, 1110, errs.NotFound, false},

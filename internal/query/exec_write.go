@@ -61,6 +61,8 @@ func newColumns(cols []ResultColumn, aliases []statement.Ident, partitionedBy []
 		name := strings.ToLower(c.Name)
 		if len(aliases) > 0 {
 			name = strings.ToLower(aliases[i].Name)
+		} else if c.Unnamed {
+			return nil, nil, nil, Errorf("MISSING_COLUMN_NAME", "Column name not specified at position %d; name it with AS", i+1)
 		}
 		if err := catalog.ValidateColumnName(name); err != nil {
 			return nil, nil, nil, Errorf("SYNTAX_ERROR", "query column %d: %v; name it with AS", i+1, err)
