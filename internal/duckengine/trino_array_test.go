@@ -3,7 +3,7 @@ package duckengine
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -12,8 +12,7 @@ import (
 	"unicode/utf8"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
-
-	"github.com/weirdata/weir/internal/statement"
+	"github.com/weirdata/weir/internal/query"
 )
 
 func TestArraySequenceLength(t *testing.T) {
@@ -229,83 +228,30 @@ func TestArrayScanArgs(t *testing.T) {
 	}
 }
 
-// rewriteForTest parses sql with DuckDB and applies the array family's
-// rules and the UNNEST rewrite, as the planner does.
+// rewriteForTest parses sql with DuckDB and rewrites it as the planner
+// does (analyze: every family's rules, subscripts, UNNEST).
 func rewriteForTest(t testing.TB, db *sql.DB, sql string) (string, error) {
 	t.Helper()
 	if !utf8.ValidString(sql) {
 		return "", errSkip // DuckDB cannot take it as a parameter
 	}
-	var raw string
-	if err := db.QueryRow("SELECT json_serialize_sql(?::VARCHAR)::VARCHAR", sql).Scan(&raw); err != nil {
-		t.Fatal(err)
-	}
-	var root map[string]any
-	if err := json.Unmarshal([]byte(raw), &root); err != nil {
-		t.Fatal(err)
-	}
-	if root["error"] == true {
-		return "", errSkip
-	}
-	var edits statement.Edits
-	var walk func(v any) error
-	walk = func(v any) error {
-		switch n := v.(type) {
-		case []any:
-			for _, c := range n {
-				if err := walk(c); err != nil {
-					return err
-				}
-			}
-		case map[string]any:
-			if n["type"] == "TABLE_FUNCTION" {
-				if fn, _ := n["function"].(map[string]any); strings.EqualFold(str(fn["function_name"]), "unnest") {
-					if err := rewriteUnnest(sql, n, &edits); err != nil {
-						return err
-					}
-				}
-			}
-			if n["class"] == "OPERATOR" && n["type"] == "ARRAY_EXTRACT" {
-				if err := rewriteSubscript(sql, n, &edits); err != nil {
-					return err
-				}
-			}
-			if n["class"] == "FUNCTION" {
-				name := str(n["function_name"])
-				if r := arrayFunctions.rules[name]; r != nil && n["is_operator"] != true && str(n["schema"]) == "" {
-					off := intOf(n["query_location"])
-					if off >= 0 && off < len(sql) {
-						end := scanIdentifier(sql, off)
-						if strings.EqualFold(strings.Trim(sql[off:end], `"`), name) {
-							c := &funcCall{name: name, offset: off, sql: sql, edits: &edits}
-							children, _ := n["children"].([]any)
-							for _, ch := range children {
-								m, _ := ch.(map[string]any)
-								c.args = append(c.args, m)
-							}
-							to, err := r(c)
-							if err != nil {
-								return err
-							}
-							if to != "" && to != name {
-								edits.Replace(statement.Span{Start: off, End: end}, to)
-							}
-						}
-					}
-				}
-			}
-			for _, c := range n {
-				if err := walk(c); err != nil {
-					return err
-				}
-			}
+	return translateForTest(db.QueryRowContext, sql)
+}
+
+// translateForTest rewrites sql as the planner does, without resolving
+// tables; a query DuckDB cannot parse is errSkip.
+func translateForTest(q func(ctx context.Context, query string, args ...any) *sql.Row, text string) (string, error) {
+	a, err := analyze(context.Background(), func(ctx context.Context, args ...any) *sql.Row {
+		return q(ctx, serializeSQL, args...)
+	}, text)
+	if err != nil {
+		var qe *query.Error
+		if errors.As(err, &qe) && qe.Code == "SYNTAX_ERROR" {
+			return "", errSkip
 		}
-		return nil
-	}
-	if err := walk(root); err != nil {
 		return "", err
 	}
-	out, _, err := edits.Apply(sql)
+	out, _, err := a.edits.Apply(text)
 	return out, err
 }
 

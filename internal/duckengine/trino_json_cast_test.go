@@ -3,7 +3,6 @@ package duckengine
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"math/big"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/weirdata/weir/internal/query"
-	"github.com/weirdata/weir/internal/statement"
 )
 
 // runJSONCast rewrites a one-column query as the walker would (casts and
@@ -19,50 +17,9 @@ import (
 func runJSONCast(t *testing.T, conn *sql.Conn, q string) (*string, error) {
 	t.Helper()
 	ctx := context.Background()
-	var raw string
-	if err := conn.QueryRowContext(ctx, "SELECT json_serialize_sql(?::VARCHAR)::VARCHAR", q).Scan(&raw); err != nil {
-		t.Fatal(err)
-	}
-	var root any
-	if err := json.Unmarshal([]byte(raw), &root); err != nil {
-		t.Fatal(err)
-	}
-	var edits statement.Edits
-	masks := map[string]string{}
-	var walk func(v any) error
-	walk = func(v any) error {
-		switch n := v.(type) {
-		case []any:
-			for _, c := range n {
-				if err := walk(c); err != nil {
-					return err
-				}
-			}
-		case map[string]any:
-			switch n["class"] {
-			case "CAST":
-				if err := rewriteJSONCast(q, n, &edits); err != nil {
-					return err
-				}
-			case "FUNCTION":
-				if err := rewriteCall(&tokens{sql: q}, n, &edits, masks); err != nil {
-					return err
-				}
-			}
-			for _, c := range n {
-				if err := walk(c); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
-	if err := walk(root); err != nil {
-		return nil, err
-	}
-	out, _, err := edits.Apply(q)
+	out, err := translateForTest(conn.QueryRowContext, q)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	var v sql.NullString
 	if err := conn.QueryRowContext(ctx, "SELECT CAST(c AS VARCHAR) FROM ("+out+") AS t(c)").Scan(&v); err != nil {
