@@ -93,7 +93,7 @@ func FuzzArrayRewrite(f *testing.F) {
 		if len(s) > 2000 {
 			return
 		}
-		out, err := rewriteForTest(t, db, s)
+		out, err := rewriteForTest(t, db.QueryRowContext, s)
 		if errors.Is(err, errSkip) {
 			return
 		}

@@ -230,12 +230,12 @@ func TestArrayScanArgs(t *testing.T) {
 
 // rewriteForTest parses sql with DuckDB and rewrites it as the planner
 // does (analyze: every family's rules, subscripts, UNNEST).
-func rewriteForTest(t testing.TB, db *sql.DB, sql string) (string, error) {
+func rewriteForTest(t testing.TB, q func(ctx context.Context, query string, args ...any) *sql.Row, sql string) (string, error) {
 	t.Helper()
 	if !utf8.ValidString(sql) {
 		return "", errSkip // DuckDB cannot take it as a parameter
 	}
-	return translateForTest(db.QueryRowContext, sql)
+	return translateForTest(q, sql)
 }
 
 // translateForTest rewrites sql as the planner does, without resolving
@@ -297,7 +297,7 @@ func TestArrayRewriteText(t *testing.T) {
 		},
 	}
 	for _, tt := range tests {
-		got, err := rewriteForTest(t, db, tt.sql)
+		got, err := rewriteForTest(t, db.QueryRowContext, tt.sql)
 		if err != nil {
 			t.Errorf("%s: %v", tt.sql, err)
 			continue
@@ -328,7 +328,7 @@ func TestArrayRewriteErrors(t *testing.T) {
 		{"SELECT zip(a)", "Unexpected parameters for function zip"},
 	}
 	for _, tt := range tests {
-		_, err := rewriteForTest(t, db, tt.sql)
+		_, err := rewriteForTest(t, db.QueryRowContext, tt.sql)
 		if err == nil || !strings.Contains(err.Error(), tt.err) {
 			t.Errorf("%s: err = %v, want %q", tt.sql, err, tt.err)
 		}
@@ -397,19 +397,7 @@ func TestArrayUDFs(t *testing.T) {
 
 func TestArraySubscript(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if err := registerFunctions(ctx, conn); err != nil {
-		t.Fatal(err)
-	}
+	conn := functionsConn(t)
 	texts := []struct{ sql, want string }{
 		{"SELECT (a || b)[1], arr[1][i + 1], f(x)[(2)], m['k'] FROM t",
 			"SELECT weir_subscript((a || b), 1), weir_subscript(weir_subscript(arr, 1), i + 1), weir_subscript(f(x), (2)), weir_subscript(m, 'k') FROM t"},
@@ -418,7 +406,7 @@ func TestArraySubscript(t *testing.T) {
 		{"SELECT transform(a, x -> x[1])", "SELECT list_transform(a, x -> weir_subscript(x, 1))"},
 	}
 	for _, tt := range texts {
-		got, err := rewriteForTest(t, db, tt.sql)
+		got, err := rewriteForTest(t, conn.QueryRowContext, tt.sql)
 		if err != nil || got != tt.want {
 			t.Errorf("%s\n got %s (%v)\nwant %s", tt.sql, got, err, tt.want)
 		}
@@ -442,7 +430,7 @@ func TestArraySubscript(t *testing.T) {
 		{"SELECT (SELECT t.a[2]) FROM (VALUES ([7, 8])) t(a)", "8", ""},
 	}
 	for _, tt := range runs {
-		q, err := rewriteForTest(t, db, tt.sql)
+		q, err := rewriteForTest(t, conn.QueryRowContext, tt.sql)
 		if err != nil {
 			t.Errorf("%s: %v", tt.sql, err)
 			continue
