@@ -14,7 +14,20 @@ import (
 // times faster: DuckDB's syntax trees are large (a 2 KB query gives some
 // 100 KB of JSON) and reading one is most of the time translation takes.
 func decodeTree(data []byte) (any, error) {
-	d := treeDecoder{data: data}
+	return decodeTreeOpts(data, false)
+}
+
+// decodeSparseTree is decodeTree leaving out object members whose value is
+// empty (null, false, "", [], {}), except those named "value" (a
+// constant's) and everything under "where_clause", whose predicates are
+// printed back to SQL (partition pruning) and so must stay complete. The
+// walk reads a missing member as empty, and half of a tree's members are.
+func decodeSparseTree(data []byte) (any, error) {
+	return decodeTreeOpts(data, true)
+}
+
+func decodeTreeOpts(data []byte, sparse bool) (any, error) {
+	d := treeDecoder{data: data, sparse: sparse}
 	v, err := d.value(0)
 	if err != nil {
 		return nil, err
@@ -32,6 +45,8 @@ type treeDecoder struct {
 	// interned holds the short strings seen so far: a syntax tree repeats
 	// a few dozen member names and node types thousands of times.
 	interned map[string]string
+	sparse   bool // see decodeSparseTree
+	complete int  // > 0 inside a member decoded completely
 }
 
 // intern returns b as a string, shared with earlier equal short strings.
@@ -133,11 +148,20 @@ func (d *treeDecoder) object(depth int) (any, error) {
 			return nil, d.errorf("expected ':'")
 		}
 		d.pos++
+		keep := k == "where_clause"
+		if keep {
+			d.complete++
+		}
 		v, err := d.value(depth + 1)
+		if keep {
+			d.complete--
+		}
 		if err != nil {
 			return nil, err
 		}
-		m[k] = v
+		if !d.sparse || d.complete > 0 || k == "value" || !emptyJSON(v) {
+			m[k] = v
+		}
 		d.space()
 		if d.pos >= len(d.data) {
 			return nil, d.errorf("unexpected end in an object")
@@ -334,4 +358,21 @@ func (d *treeDecoder) hex4() (rune, bool) {
 	}
 	d.pos += 4
 	return r, true
+}
+
+// emptyJSON reports whether v is null, false, "", [] or {}.
+func emptyJSON(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case bool:
+		return !x
+	case string:
+		return x == ""
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
 }

@@ -79,3 +79,17 @@ func TestDecodeTreeNonFinite(t *testing.T) {
 		t.Errorf("decodeTree = %v, want [+Inf -Inf NaN]", a)
 	}
 }
+
+func TestDecodeSparseTree(t *testing.T) {
+	in := `{"a": "", "b": false, "c": null, "d": [], "e": {}, "f": 0, "value": "", "g": {"h": "", "i": "x"},
+		"where_clause": {"alias": "", "children": [{"alias": "", "distinct": false}]}}`
+	got, err := decodeSparseTree([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"f": 0.0, "value": "", "g": map[string]any{"i": "x"},
+		"where_clause": map[string]any{"alias": "", "children": []any{map[string]any{"alias": "", "distinct": false}}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("decodeSparseTree = %#v\nwant %#v", got, want)
+	}
+}

@@ -102,7 +102,7 @@ func analyze(ctx context.Context, q rowQueryer, sql string) (*analysis, error) {
 		}
 		return nil, query.ErrorAt("SYNTAX_ERROR", off, "invalid UTF-8 byte 0x%02x; queries must be UTF-8 text", sql[off])
 	}
-	root, err := serialize(ctx, q, sql)
+	root, err := serialize(ctx, q, sql, true)
 	if err != nil {
 		return nil, err
 	}
@@ -193,12 +193,17 @@ const serializeSQL = "SELECT json_serialize_sql(?::VARCHAR)::VARCHAR"
 type rowQueryer func(ctx context.Context, args ...any) *sql.Row
 
 // serialize parses sql with DuckDB's parser and returns its syntax tree.
-func serialize(ctx context.Context, q rowQueryer, sql string) (map[string]any, error) {
+// With sparse, empty members are left out (see decodeSparseTree).
+func serialize(ctx context.Context, q rowQueryer, sql string, sparse bool) (map[string]any, error) {
 	var raw string
 	if err := q(ctx, sql).Scan(&raw); err != nil {
 		return nil, translateError(ctx, err, nil)
 	}
-	tree, err := decodeTree([]byte(raw))
+	decode := decodeTree
+	if sparse {
+		decode = decodeSparseTree
+	}
+	tree, err := decode([]byte(raw))
 	if err != nil {
 		return nil, err
 	}
@@ -633,7 +638,7 @@ func deserializePredicate(ctx context.Context, s *session, preds []any) (string,
 	bound := func(ctx context.Context, args ...any) *sql.Row {
 		return s.conn.QueryRowContext(ctx, serializeSQL, args...)
 	}
-	tmpl, err := serialize(ctx, bound, "SELECT __i FROM __weir_parts WHERE true")
+	tmpl, err := serialize(ctx, bound, "SELECT __i FROM __weir_parts WHERE true", false)
 	if err != nil {
 		return "", err
 	}

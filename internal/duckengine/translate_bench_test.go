@@ -105,7 +105,7 @@ func BenchmarkTranslateParts(b *testing.B) {
 	})
 	b.Run("serialize+unmarshal", func(b *testing.B) {
 		for range b.N {
-			serialize(ctx, e.serialize.QueryRowContext, q)
+			serialize(ctx, e.serialize.QueryRowContext, q, true)
 		}
 	})
 	b.Run("analyze", func(b *testing.B) {
