@@ -341,8 +341,11 @@ func (w *walker) walk(v any, scope []string) {
 			}
 		}
 		for k, c := range n {
-			if k != "cte_map" {
-				w.walk(c, scope)
+			switch c.(type) {
+			case map[string]any, []any: // scalars hold nothing to visit
+				if k != "cte_map" {
+					w.walk(c, scope)
+				}
 			}
 		}
 	}
