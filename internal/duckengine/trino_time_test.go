@@ -209,17 +209,27 @@ func TestJodaStrftimeMatchesGo(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", p, err)
 		}
-		for res.Next() {
-			var x time.Time
-			var fast, slow string
-			if err := res.Scan(&x, &fast, &slow); err != nil {
-				t.Fatal(err)
-			}
-			if fast != slow || slow != jp.format(x) {
-				t.Errorf("%q at %v: strftime %q, Go %q", p, x, fast, slow)
-			}
+		checkFormatPaths(t, res, p, jp.format)
+	}
+}
+
+// checkFormatPaths reads rows (x, strftime's text, the Go function's text)
+// and checks that both agree with format(x).
+func checkFormatPaths(t *testing.T, res *sql.Rows, pattern string, format func(time.Time) string) {
+	t.Helper()
+	defer res.Close()
+	for res.Next() {
+		var x time.Time
+		var fast, slow string
+		if err := res.Scan(&x, &fast, &slow); err != nil {
+			t.Fatal(err)
 		}
-		res.Close()
+		if fast != slow || slow != format(x) {
+			t.Errorf("%q at %v: strftime %q, Go %q, want %q", pattern, x, fast, slow, format(x))
+		}
+	}
+	if err := res.Err(); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -247,17 +257,7 @@ func TestMysqlStrftimeMatchesGo(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", f, err)
 		}
-		for res.Next() {
-			var x time.Time
-			var fast, slow string
-			if err := res.Scan(&x, &fast, &slow); err != nil {
-				t.Fatal(err)
-			}
-			if fast != slow || slow != jp.format(x) {
-				t.Errorf("%q at %v: strftime %q, Go %q", f, x, fast, slow)
-			}
-		}
-		res.Close()
+		checkFormatPaths(t, res, f, jp.format)
 	}
 }
 
