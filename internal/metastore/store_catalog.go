@@ -165,47 +165,53 @@ func (db *DB) ListTables(ctx context.Context, dbName string) ([]*catalog.Table, 
 // UpdateTable replaces the definition of an existing table, keeping its
 // partitions.
 func (db *DB) UpdateTable(ctx context.Context, t *catalog.Table) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		r, err := encodeTable(t)
-		if err != nil {
-			return err
-		}
-		// An UPDATE, not a REPLACE: deleting the row would cascade to the
-		// partitions.
-		res, err := tx.ExecContext(ctx, `UPDATE tables SET description = ?, table_type = ?, columns = ?, partition_keys = ?,
-				location = ?, storage = ?, parameters = ?, create_time = ?, update_time = ?
-			WHERE db = ? AND name = ?`,
-			t.Description, t.TableType, r.columns, r.partitionKeys, t.Location, r.storage, r.parameters,
-			toMillis(t.CreateTime), toMillis(t.UpdateTime), t.Database, t.Name)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmp.Or(err, missingTable(ctx, tx, t.Database))
-		}
-		return nil
-	})
+	err := db.withTx(ctx, func(tx *sql.Tx) error { return updateTableTx(ctx, tx, t) })
 	if err != nil {
 		return fmt.Errorf("metastore: update table %s: %w", t.QualifiedName(), err)
 	}
 	return nil
 }
 
+// updateTableTx replaces a table's definition within tx.
+func updateTableTx(ctx context.Context, tx *sql.Tx, t *catalog.Table) error {
+	r, err := encodeTable(t)
+	if err != nil {
+		return err
+	}
+	// An UPDATE, not a REPLACE: deleting the row would cascade to the
+	// partitions.
+	res, err := tx.ExecContext(ctx, `UPDATE tables SET description = ?, table_type = ?, columns = ?, partition_keys = ?,
+			location = ?, storage = ?, parameters = ?, create_time = ?, update_time = ?
+		WHERE db = ? AND name = ?`,
+		t.Description, t.TableType, r.columns, r.partitionKeys, t.Location, r.storage, r.parameters,
+		toMillis(t.CreateTime), toMillis(t.UpdateTime), t.Database, t.Name)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return cmp.Or(err, missingTable(ctx, tx, t.Database))
+	}
+	return nil
+}
+
 // DropTable removes a table and its partitions.
 func (db *DB) DropTable(ctx context.Context, dbName, name string) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		// The foreign key cascades to the partitions.
-		res, err := tx.ExecContext(ctx, `DELETE FROM tables WHERE db = ? AND name = ?`, dbName, name)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmp.Or(err, missingTable(ctx, tx, dbName))
-		}
-		return nil
-	})
+	err := db.withTx(ctx, func(tx *sql.Tx) error { return dropTableTx(ctx, tx, dbName, name) })
 	if err != nil {
 		return fmt.Errorf("metastore: drop table %s.%s: %w", dbName, name, err)
+	}
+	return nil
+}
+
+// dropTableTx removes a table within tx.
+func dropTableTx(ctx context.Context, tx *sql.Tx, dbName, name string) error {
+	// The foreign key cascades to the partitions.
+	res, err := tx.ExecContext(ctx, `DELETE FROM tables WHERE db = ? AND name = ?`, dbName, name)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return cmp.Or(err, missingTable(ctx, tx, dbName))
 	}
 	return nil
 }
@@ -289,27 +295,30 @@ func addPartitionsTx(ctx context.Context, tx *sql.Tx, dbName, table string, part
 // UpdatePartition replaces the location and parameters of an existing
 // partition, found by its values.
 func (db *DB) UpdatePartition(ctx context.Context, dbName, table string, p *catalog.Partition) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		id, _, err := partitionedTable(ctx, tx, dbName, table)
-		if err != nil {
-			return err
-		}
-		params, err := encodeJSON(p.Parameters)
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE partitions SET location = ?, parameters = ? WHERE table_id = ? AND value_key = ?`,
-			p.Location, params, id, partitionKey(p.Values))
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmp.Or(err, fmt.Errorf("partition %q: %w", p.Values, catalog.ErrPartitionNotFound))
-		}
-		return nil
-	})
+	err := db.withTx(ctx, func(tx *sql.Tx) error { return updatePartitionTx(ctx, tx, dbName, table, p) })
 	if err != nil {
 		return fmt.Errorf("metastore: update partition of %s.%s: %w", dbName, table, err)
+	}
+	return nil
+}
+
+// updatePartitionTx updates a partition within tx.
+func updatePartitionTx(ctx context.Context, tx *sql.Tx, dbName, table string, p *catalog.Partition) error {
+	id, _, err := partitionedTable(ctx, tx, dbName, table)
+	if err != nil {
+		return err
+	}
+	params, err := encodeJSON(p.Parameters)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE partitions SET location = ?, parameters = ? WHERE table_id = ? AND value_key = ?`,
+		p.Location, params, id, partitionKey(p.Values))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return cmp.Or(err, fmt.Errorf("partition %q: %w", p.Values, catalog.ErrPartitionNotFound))
 	}
 	return nil
 }
@@ -317,33 +326,36 @@ func (db *DB) UpdatePartition(ctx context.Context, dbName, table string, p *cata
 // DropPartitions removes partitions by their values in one transaction.
 // Without ifExists a missing partition fails the whole call.
 func (db *DB) DropPartitions(ctx context.Context, dbName, table string, values [][]string, ifExists bool) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		id, _, err := partitionedTable(ctx, tx, dbName, table)
-		if err != nil {
-			return err
-		}
-		stmt, err := tx.PrepareContext(ctx, `DELETE FROM partitions WHERE table_id = ? AND value_key = ?`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, v := range values {
-			res, err := stmt.ExecContext(ctx, id, partitionKey(v))
-			if err != nil {
-				return err
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			if n == 0 && !ifExists {
-				return fmt.Errorf("partition %q: %w", v, catalog.ErrPartitionNotFound)
-			}
-		}
-		return nil
-	})
+	err := db.withTx(ctx, func(tx *sql.Tx) error { return dropPartitionsTx(ctx, tx, dbName, table, values, ifExists) })
 	if err != nil {
 		return fmt.Errorf("metastore: drop partitions of %s.%s: %w", dbName, table, err)
+	}
+	return nil
+}
+
+// dropPartitionsTx removes partitions within tx.
+func dropPartitionsTx(ctx context.Context, tx *sql.Tx, dbName, table string, values [][]string, ifExists bool) error {
+	id, _, err := partitionedTable(ctx, tx, dbName, table)
+	if err != nil {
+		return err
+	}
+	stmt, err := tx.PrepareContext(ctx, `DELETE FROM partitions WHERE table_id = ? AND value_key = ?`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, v := range values {
+		res, err := stmt.ExecContext(ctx, id, partitionKey(v))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 && !ifExists {
+			return fmt.Errorf("partition %q: %w", v, catalog.ErrPartitionNotFound)
+		}
 	}
 	return nil
 }
