@@ -89,7 +89,8 @@ type analysis struct {
 	names []string          // see resultNames
 }
 
-// analyze parses sql with DuckDB's parser and walks the tree.
+// analyze parses sql, with the fast parser when it can and DuckDB's
+// parser otherwise, and walks the tree.
 func analyze(ctx context.Context, q rowQueryer, sql string) (*analysis, error) {
 	if !utf8.ValidString(sql) {
 		off := 0
@@ -102,9 +103,12 @@ func analyze(ctx context.Context, q rowQueryer, sql string) (*analysis, error) {
 		}
 		return nil, query.ErrorAt("SYNTAX_ERROR", off, "invalid UTF-8 byte 0x%02x; queries must be UTF-8 text", sql[off])
 	}
-	root, err := serialize(ctx, q, sql, true)
-	if err != nil {
-		return nil, err
+	root, ok := fastParse(sql)
+	if !ok {
+		var err error
+		if root, err = serialize(ctx, q, sql, true); err != nil {
+			return nil, err
+		}
 	}
 	a := &analysis{masks: map[string]string{}, names: resultNames(root)}
 	w := &walker{sql: sql, pruning: map[int][]any{}, edits: &a.edits, masks: a.masks, toks: tokens{sql: sql}, firstParam: -1}

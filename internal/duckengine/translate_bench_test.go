@@ -108,6 +108,13 @@ func BenchmarkTranslateParts(b *testing.B) {
 			serialize(ctx, e.serialize.QueryRowContext, q, true)
 		}
 	})
+	b.Run("fastparse", func(b *testing.B) {
+		for range b.N {
+			if _, ok := fastParse(q); !ok {
+				b.Fatal("fast parser declines the seed query")
+			}
+		}
+	})
 	b.Run("analyze", func(b *testing.B) {
 		for range b.N {
 			analyze(ctx, e.serialize.QueryRowContext, q)
