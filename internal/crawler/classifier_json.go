@@ -58,7 +58,7 @@ func classifyJSON(in *Input) (*FileSchema, bool, error) {
 			break // the sample ends inside a record
 		}
 		if err != nil {
-			fs.Warnings = append(fs.Warnings, fmt.Sprintf("%s line %d: malformed JSON (%v); queries of this file will fail unless the table has ignore.malformed.json", in.Key, p.line(p.i), err))
+			fs.Warnings = append(fs.Warnings, fmt.Sprintf("%s line %d: malformed JSON record (%v); queries of this file will fail unless the table has ignore.malformed.json", in.Key, p.line(begin), err))
 			break
 		}
 		if !multiLine && bytes.IndexByte(data[begin:p.i], '\n') >= 0 {

@@ -254,42 +254,92 @@ func (s *Service) sampleFile(ctx context.Context, t *target, obj lake.ObjectInfo
 	return fsm, nil
 }
 
+// maxSampleRounds bounds how often a folder whose sampled files were all
+// unreadable is sampled again with other files.
+const maxSampleRounds = 3
+
 // sampleFolders classifies the sampled files of every folder, in
-// parallel, and merges each folder's schemas.
+// parallel, and merges each folder's schemas. When none of a folder's
+// sampled files can be read, the next files are tried, for at most
+// maxSampleRounds rounds.
 func (s *Service) sampleFolders(ctx context.Context, folders []*folder, rich bool, w *warnings) error {
-	type job struct {
-		f   *folder
-		obj lake.ObjectInfo
-		i   int
-	}
 	results := make([][]*fileSample, len(folders))
-	var jobs []job
+	cands := make([][]lake.ObjectInfo, len(folders))
 	for fi, f := range folders {
-		n := f.target.SampleSize
-		if n <= 0 {
-			n = DefaultSampleSize
-		}
-		idx := pick(f.files, n)
-		results[fi] = make([]*fileSample, len(idx))
-		for k, i := range idx {
-			jobs = append(jobs, job{f: f, obj: f.files[i], i: fi<<16 | k})
-		}
 		for _, obj := range f.files {
-			if obj.Size == 0 {
+			switch c := compressionOf(obj.Key); {
+			case obj.Size == 0:
 				w.add("s3://%s/%s is empty; skipped", f.target.bucket.Name(), obj.Key)
+			case c != "none" && c != "gzip":
+				w.add("s3://%s/%s is %s-compressed; weir reads uncompressed and gzip (.gz) files; skipped", f.target.bucket.Name(), obj.Key, c)
+			default:
+				cands[fi] = append(cands[fi], obj)
 			}
 		}
 	}
+	for round := range maxSampleRounds {
+		var jobs []sampleJob
+		for fi, f := range folders {
+			if len(cands[fi]) == 0 || len(results[fi]) > 0 {
+				continue
+			}
+			n := f.target.SampleSize
+			if n <= 0 {
+				n = DefaultSampleSize
+			}
+			var idx []int
+			if round == 0 {
+				idx = pick(cands[fi], n)
+			} else {
+				for i := range min(n, len(cands[fi])) {
+					idx = append(idx, i)
+				}
+			}
+			tried := map[int]bool{}
+			for _, i := range idx {
+				tried[i] = true
+				jobs = append(jobs, sampleJob{folder: fi, t: f.target, obj: cands[fi][i]})
+			}
+			rest := cands[fi][:0:0]
+			for i, obj := range cands[fi] {
+				if !tried[i] {
+					rest = append(rest, obj)
+				}
+			}
+			cands[fi] = rest
+		}
+		if len(jobs) == 0 {
+			break
+		}
+		if err := s.runSamples(ctx, jobs, rich, results, w); err != nil {
+			return err
+		}
+	}
+	for fi, f := range folders {
+		f.merge(results[fi], w)
+	}
+	return nil
+}
+
+type sampleJob struct {
+	folder int
+	t      *target
+	obj    lake.ObjectInfo
+}
+
+// runSamples classifies files on a pool of workers, appending what it
+// learns to results (by folder) and skipped files to w.
+func (s *Service) runSamples(ctx context.Context, jobs []sampleJob, rich bool, results [][]*fileSample, w *warnings) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex
 	var firstErr error
-	next := make(chan job)
+	next := make(chan sampleJob)
 	var wg sync.WaitGroup
-	for range min(s.workers(), max(1, len(jobs))) {
+	for range min(s.workers(), len(jobs)) {
 		wg.Go(func() {
 			for j := range next {
-				fsm, err := s.sampleFile(ctx, j.f.target, j.obj, rich)
+				fsm, err := s.sampleFile(ctx, j.t, j.obj, rich)
 				mu.Lock()
 				switch {
 				case errors.Is(err, errSkip):
@@ -300,7 +350,7 @@ func (s *Service) sampleFolders(ctx context.Context, folders []*folder, rich boo
 						cancel()
 					}
 				default:
-					results[j.i>>16][j.i&0xffff] = fsm
+					results[j.folder] = append(results[j.folder], fsm)
 				}
 				mu.Unlock()
 			}
@@ -319,13 +369,7 @@ send:
 	if firstErr != nil {
 		return firstErr
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	for fi, f := range folders {
-		f.merge(results[fi], w)
-	}
-	return nil
+	return ctx.Err()
 }
 
 func (s *Service) workers() int {

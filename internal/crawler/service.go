@@ -232,6 +232,14 @@ func (s *Service) Crawl(ctx context.Context, name string) (*Crawler, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.State == StateStopping {
+		// Stopped before it began.
+		lc := &LastCrawl{CrawlID: newID(), Status: StatusCancelled, StartTime: c.RunStart}
+		if err := s.opts.Store.UpdateCrawler(ctx, name, func(c *Crawler) error { return s.finish(c, lc) }); err != nil {
+			return nil, fmt.Errorf("crawler %s: %w", name, err)
+		}
+		return s.Get(ctx, name)
+	}
 	if c.State != StateRunning {
 		return nil, errs.E("crawler.Crawl", errs.Conflict, fmt.Errorf("crawler %s is %s, not RUNNING; start it first", name, c.State))
 	}
