@@ -13,6 +13,7 @@ import (
 
 	"github.com/weirdata/weir/internal/catalog"
 	"github.com/weirdata/weir/internal/config"
+	"github.com/weirdata/weir/internal/crawler"
 	"github.com/weirdata/weir/internal/datadir"
 	"github.com/weirdata/weir/internal/dialect"
 	"github.com/weirdata/weir/internal/duckengine"
@@ -46,6 +47,8 @@ type App struct {
 	Lake    lake.Store
 	Catalog catalog.Store
 	Queries *query.Service
+	// Crawlers manages Glue-style crawlers and runs crawls.
+	Crawlers *crawler.Service
 	Engine  *duckengine.Engine // nil when opened read-only
 
 	logger *slog.Logger
@@ -131,6 +134,18 @@ func open(ctx context.Context, opts Options, work bool) (*App, error) {
 	}
 	if a.Queries, err = query.New(qopts); err != nil {
 		return fail(err)
+	}
+	copts := crawler.DefaultOptions()
+	copts.Store, copts.Catalog, copts.Lake, copts.Logger = a.Meta, a.Meta, store, logger
+	if a.Crawlers, err = crawler.New(copts); err != nil {
+		return fail(err)
+	}
+	if work && opts.LockFile == nil {
+		// The directory was not locked: no process runs a crawl, and any
+		// crawler still RUNNING lost its process.
+		if err := a.Crawlers.Recover(ctx); err != nil {
+			return fail(err)
+		}
 	}
 	return a, nil
 }

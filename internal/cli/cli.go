@@ -126,7 +126,8 @@ Start with:
 	pf.StringVar(&e.configPath, "config", "", "YAML configuration file (or $WEIR_CONFIG)")
 	pf.StringVar(&e.logLevel, "log-level", "", "log level: debug, info, warn, error")
 	pf.StringVar(&e.logFormat, "log-format", "", "log format: text or json")
-	root.AddCommand(e.queryCommand(), e.queriesCommand(), e.lakeCommand(), e.demoCommand(), e.versionCommand(), e.runQueuedCommand())
+	root.AddCommand(e.queryCommand(), e.queriesCommand(), e.lakeCommand(), e.crawlersCommand(), e.demoCommand(), e.versionCommand(),
+		e.runQueuedCommand(), e.runCrawlerCommand())
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &ExitError{Code: ExitUsage, Err: err} })
 	return root
 }
@@ -174,11 +175,18 @@ func (e *env) logger(cfg config.Config) *slog.Logger {
 
 // open opens the data directory to work in it (taking its lock).
 func (e *env) open(ctx context.Context, command string) (*app.App, error) {
+	return e.openWork(ctx, command, false)
+}
+
+// openWork opens the data directory to work in it (taking its lock, or
+// adopting the one a parent process handed over), with or without the
+// SQL engine.
+func (e *env) openWork(ctx context.Context, command string, noEngine bool) (*app.App, error) {
 	cfg, err := e.config()
 	if err != nil {
 		return nil, err
 	}
-	opts := app.Options{Config: cfg, Command: command, Logger: e.logger(cfg)}
+	opts := app.Options{Config: cfg, Command: command, Logger: e.logger(cfg), NoEngine: noEngine}
 	// WEIR_TEST_CRASH_AFTER_MOVES=N makes the process exit abruptly after
 	// moving N files of a write into place: crash tests use it to check
 	// that the next start finishes the write.

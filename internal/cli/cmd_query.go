@@ -314,6 +314,21 @@ func (e *env) startAsync(ctx context.Context, f queryFlags, sql string) error {
 		a.Close()
 		return kindError(err)
 	}
+	if err := e.handOver(a, "__run-queued"); err != nil {
+		return err
+	}
+	if f.output == outputJSON {
+		return writeJSON(e.stdout, map[string]string{"query_execution_id": id})
+	}
+	fmt.Fprintln(e.stdout, id)
+	return nil
+}
+
+// handOver starts a background weir process running the hidden command
+// args[0] (with the data directory and configuration of this one) and
+// hands it the data directory's lock, so that this command can return at
+// once. It releases a's resources without unlocking; on error it closes a.
+func (e *env) handOver(a *app.App, args ...string) error {
 	exe, err := os.Executable()
 	if err != nil {
 		a.Close()
@@ -326,7 +341,7 @@ func (e *env) startAsync(ctx context.Context, f queryFlags, sql string) error {
 		return err
 	}
 	defer logFile.Close()
-	args := []string{"__run-queued", "--data-dir", a.Dir.Root}
+	args = append(args, "--data-dir", a.Dir.Root)
 	if e.configPath != "" {
 		args = append(args, "--config", e.configPath)
 	}
@@ -355,10 +370,6 @@ func (e *env) startAsync(ctx context.Context, f queryFlags, sql string) error {
 	// unlocking.
 	a.Detach()
 	waitReady(ready, 10*time.Second)
-	if f.output == outputJSON {
-		return writeJSON(e.stdout, map[string]string{"query_execution_id": id})
-	}
-	fmt.Fprintln(e.stdout, id)
 	return nil
 }
 
