@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// putFile copies content into the lake at uri (gzip-compressed for .gz).
+func putFile(t *testing.T, dir, uri, content string) {
+	t.Helper()
+	data := []byte(content)
+	if strings.HasSuffix(uri, ".gz") {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write(data)
+		zw.Close()
+		data = b.Bytes()
+	}
+	local := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(local, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustWeir(t, dir, "lake", "cp", local, uri)
+}
+
+// crawlerState is what the tests read of 'weir crawlers get -o json'.
+type crawlerState struct {
+	State     string
+	LastCrawl *struct {
+		Status          string
+		ErrorMessage    string
+		TablesCreated   int
+		PartitionsAdded int
+		Warnings        []string
+	}
+}
+
+func getCrawler(t *testing.T, dir, name string) crawlerState {
+	t.Helper()
+	var c crawlerState
+	if err := json.Unmarshal([]byte(mustWeir(t, dir, "crawlers", "get", name, "-o", "json")), &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestCrawlers crawls JSON (nested, Firehose folders), quoted CSV, gzip and
+// Parquet written by weir's own CTAS, and queries what the crawls made.
+func TestCrawlers(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustWeir(t, dir, "lake", "mb", "s3://raw")
+	mustWeir(t, dir, "lake", "mb", "s3://out")
+	putFile(t, dir, "s3://raw/events/2020/05/12/09/fh-1", `{"id":1,"user":{"name":"Ann","tags":["a","b"]},"amount":2.5,"at":"2020-05-12 09:00:00"}`+"\n"+
+		`{"id":2,"user":{"name":"Bob","tags":[]},"amount":3,"at":"2020-05-12 09:01:00"}`+"\n")
+	putFile(t, dir, "s3://raw/events/2020/05/12/10/fh-2", `{"id":3,"user":{"name":"Cid","tags":["c"]},"amount":1,"at":"2020-05-12 10:00:00","extra":"x"}`+"\n")
+	putFile(t, dir, "s3://raw/events/2020/05/12/10/_SUCCESS", "")
+	putFile(t, dir, "s3://raw/people/people.csv.gz", "id,name,city\n1,\"Smith, Ann\",Gent\n2,Bob,\"Leuven\"\n")
+
+	mustWeir(t, dir, "crawlers", "create", "raw", "--database", "lakehouse", "--target", "s3://raw/events/", "--target", "s3://raw/people/")
+	out := mustWeir(t, dir, "crawlers", "start", "raw", "--wait")
+	if !strings.Contains(out, "SUCCEEDED") || !strings.Contains(out, "2 created") {
+		t.Errorf("start --wait printed:\n%s", out)
+	}
+	got := csvRows(t, dir, "SELECT id, user.name, cardinality(user.tags), amount, extra, partition_3 FROM lakehouse.events ORDER BY id")
+	want := [][]string{{"1", "Ann", "2", "2.5", "", "09"}, {"2", "Bob", "0", "3.0", "", "09"}, {"3", "Cid", "1", "1.0", "x", "10"}}
+	if !equalRows(got, want) {
+		t.Errorf("events = %q, want %q", got, want)
+	}
+	if n := scalar(t, dir, "SELECT count(*) FROM lakehouse.people WHERE (id = 1 AND name = 'Smith, Ann' AND city = 'Gent') OR (id = 2 AND city = 'Leuven')"); n != "2" {
+		t.Errorf("people: %s rows match, want 2", n)
+	}
+
+	// Parquet written by CTAS, partitioned, crawled into another database.
+	mustWeir(t, dir, "query", `CREATE TABLE lakehouse.summary WITH (format = 'PARQUET', external_location = 's3://out/summary/', partitioned_by = ARRAY['hour'])
+AS SELECT id, user.name AS name, CAST(amount AS decimal(10,2)) AS amount, CAST(at AS timestamp) AS at, partition_3 AS hour FROM lakehouse.events`)
+	mustWeir(t, dir, "crawlers", "create", "out", "--database", "crawled", "--target", "s3://out/summary/")
+	mustWeir(t, dir, "crawlers", "start", "out", "--wait")
+	describe := mustWeir(t, dir, "query", "DESCRIBE crawled.summary")
+	for _, w := range []string{"id", "int", "name", "amount", "decimal(10,2)", "at", "timestamp", "hour"} {
+		if !strings.Contains(describe, w) {
+			t.Errorf("DESCRIBE crawled.summary lacks %q:\n%s", w, describe)
+		}
+	}
+	got = csvRows(t, dir, "SELECT a.id, a.name, a.amount, a.at, a.hour FROM crawled.summary a JOIN lakehouse.summary b ON a.id = b.id AND a.at = b.at AND a.amount = b.amount ORDER BY a.id")
+	if len(got) != 3 || got[2][1] != "Cid" || got[2][4] != "10" {
+		t.Errorf("crawled Parquet = %q", got)
+	}
+
+	// A background crawl: start returns at once, get shows it finish.
+	putFile(t, dir, "s3://raw/events/2020/05/12/11/fh-3", `{"id":4,"user":{"name":"Dee","tags":[]},"amount":4,"at":"2020-05-12 11:00:00"}`+"\n")
+	out = mustWeir(t, dir, "crawlers", "start", "raw")
+	if !strings.Contains(out, "RUNNING") {
+		t.Errorf("start printed %q", out)
+	}
+	waitFor(t, 30*time.Second, "the background crawl to finish", func() bool {
+		c := getCrawler(t, dir, "raw")
+		return c.State == "READY" && c.LastCrawl != nil && c.LastCrawl.PartitionsAdded == 1
+	})
+	if n := scalar(t, dir, "SELECT count(*) FROM lakehouse.events"); n != "4" {
+		t.Errorf("events after the recrawl: %s rows", n)
+	}
+	list := mustWeir(t, dir, "crawlers", "list")
+	if !strings.Contains(list, "raw") || !strings.Contains(list, "out") || !strings.Contains(list, "SUCCEEDED") {
+		t.Errorf("list:\n%s", list)
+	}
+
+	// Update, then a failing crawl: it changes nothing and says why.
+	mustWeir(t, dir, "crawlers", "update", "out", "--target", "s3://nobucket/x/", "--delete-behavior", "delete")
+	stdout, stderr, code := weir(t, dir, "", "crawlers", "start", "out", "--wait")
+	wantRun(t, "failing crawl", stdout+stderr, "", code, 1)
+	if !strings.Contains(stdout, "FAILED") || !strings.Contains(stdout, "bucket nobucket does not exist") {
+		t.Errorf("failing crawl printed:\n%s", stdout)
+	}
+	if n := scalar(t, dir, "SELECT count(*) FROM crawled.summary"); n != "3" {
+		t.Errorf("after a failed crawl: %s rows", n)
+	}
+	mustWeir(t, dir, "crawlers", "delete", "out")
+	_, stderr, code = weir(t, dir, "", "crawlers", "get", "out")
+	wantRun(t, "get a deleted crawler", "", stderr, code, 1, "EntityNotFoundException")
+}
+
+func TestCrawlersUsage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"crawlers", "create", "c", "--target", "s3://raw/x/"}, "the database is missing"},
+		{[]string{"crawlers", "create", "c", "--database", "d"}, "has no target"},
+		{[]string{"crawlers", "create", "c", "--database", "d", "--target", "s3://raw/x/", "--schema-change", "drop"}, `--schema-change "drop" must be one of log, update`},
+		{[]string{"crawlers", "create", "c", "--database", "d", "--target", "/tmp/x"}, "not local paths"},
+	} {
+		stdout, stderr, code := weir(t, dir, "", tt.args...)
+		wantRun(t, strings.Join(tt.args, " "), stdout, stderr, code, 2, tt.want)
+	}
+	_, stderr, code := weir(t, dir, "", "crawlers", "start", "nope", "--wait")
+	wantRun(t, "start a missing crawler", "", stderr, code, 1, "crawler does not exist")
+}
+
+func equalRows(a, b [][]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if strings.Join(a[i], "\x00") != strings.Join(b[i], "\x00") {
+			return false
+		}
+	}
+	return true
+}
