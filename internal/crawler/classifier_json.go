@@ -132,7 +132,7 @@ func (p *jsonParser) value(s *shape, depth int) error {
 	switch c := p.b[p.i]; {
 	case c == '{':
 		if s.kind != kStruct && s.kind != kNull {
-			var t shape
+			t := shape{kind: kStruct}
 			if err := p.object(&t, depth); err != nil {
 				return err
 			}

@@ -190,12 +190,16 @@ func (s *shape) catalogType() catalog.Type {
 	case kArray:
 		return catalog.ArrayOf(s.elem.catalogType())
 	case kStruct:
-		if len(s.fields) == 0 {
-			return catalog.TypeString
+		// A member with an empty name cannot be declared (Hive has no
+		// spelling for it); it is left out.
+		fs := make([]catalog.Field, 0, len(s.fields))
+		for _, f := range s.fields {
+			if f.name != "" {
+				fs = append(fs, catalog.Field{Name: f.name, Type: f.s.catalogType()})
+			}
 		}
-		fs := make([]catalog.Field, len(s.fields))
-		for i, f := range s.fields {
-			fs[i] = catalog.Field{Name: f.name, Type: f.s.catalogType()}
+		if len(fs) == 0 {
+			return catalog.TypeString
 		}
 		return catalog.StructOf(fs...)
 	case kFixed:
