@@ -49,7 +49,7 @@ type App struct {
 	Queries *query.Service
 	// Crawlers manages Glue-style crawlers and runs crawls.
 	Crawlers *crawler.Service
-	Engine  *duckengine.Engine // nil when opened read-only
+	Engine   *duckengine.Engine // nil when opened read-only
 
 	logger *slog.Logger
 	closed sync.Once
