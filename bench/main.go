@@ -47,9 +47,16 @@ func main() {
 	runs := flag.Int("runs", 3, "runs of each measurement (the median is reported)")
 	work := flag.String("dir", "", "working directory (default: a temporary one, removed afterwards)")
 	raw := flag.String("raw-sql", "", "internal: run this SQL in raw DuckDB and exit")
+	crawl := flag.Bool("crawl", false, "measure crawlers instead (10,000 files in 1,000 partitions; see crawl.go)")
 	flag.Parse()
 	if *raw != "" {
 		runRaw(*raw)
+		return
+	}
+	if *crawl {
+		if err := runCrawl(*runs, *work); err != nil {
+			log.Fatal(err)
+		}
 		return
 	}
 	if err := run(*events, *sensors, *runs, *work); err != nil {
@@ -134,6 +141,20 @@ func median(ms []measurement) measurement {
 	return m
 }
 
+// build builds weir and this command (the baseline process) into work.
+func build(work string) (bin, self string, err error) {
+	bin = filepath.Join(work, "weir")
+	self = filepath.Join(work, "bench")
+	fmt.Fprintln(os.Stderr, "building weir and the baseline...")
+	for _, b := range [][]string{{"-o", bin, "./cmd/weir"}, {"-o", self, "./bench"}} {
+		cmd := exec.Command("go", append([]string{"build"}, b...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", "", fmt.Errorf("go build %v: %w\n%s", b, err, out)
+		}
+	}
+	return bin, self, nil
+}
+
 func run(events, sensors, runs int, work string) error {
 	ctx := context.Background()
 	if work == "" {
@@ -144,14 +165,9 @@ func run(events, sensors, runs int, work string) error {
 		defer os.RemoveAll(dir)
 		work = dir
 	}
-	bin := filepath.Join(work, "weir")
-	self := filepath.Join(work, "bench")
-	fmt.Fprintln(os.Stderr, "building weir and the baseline...")
-	for _, b := range [][]string{{"-o", bin, "./cmd/weir"}, {"-o", self, "./bench"}} {
-		cmd := exec.Command("go", append([]string{"build"}, b...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build %v: %w\n%s", b, err, out)
-		}
+	bin, self, err := build(work)
+	if err != nil {
+		return err
 	}
 	dataDir := filepath.Join(work, "data")
 	cfg := config.Default()
