@@ -91,14 +91,11 @@ func crawlRun(bin, dataDir, name string) (measurement, time.Duration, error) {
 }
 
 func runCrawl(runs int, work string) error {
-	if work == "" {
-		dir, err := os.MkdirTemp("", "weir-bench-crawl-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		work = dir
+	work, cleanup, err := workDir(work, "weir-bench-crawl-")
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	bin, self, err := build(work)
 	if err != nil {
 		return err

@@ -141,6 +141,18 @@ func median(ms []measurement) measurement {
 	return m
 }
 
+// workDir returns work, or a new temporary directory that cleanup removes.
+func workDir(work, pattern string) (dir string, cleanup func(), err error) {
+	if work != "" {
+		return work, func() {}, nil
+	}
+	dir, err = os.MkdirTemp("", pattern)
+	if err != nil {
+		return "", nil, err
+	}
+	return dir, func() { os.RemoveAll(dir) }, nil
+}
+
 // build builds weir and this command (the baseline process) into work.
 func build(work string) (bin, self string, err error) {
 	bin = filepath.Join(work, "weir")
@@ -157,14 +169,11 @@ func build(work string) (bin, self string, err error) {
 
 func run(events, sensors, runs int, work string) error {
 	ctx := context.Background()
-	if work == "" {
-		dir, err := os.MkdirTemp("", "weir-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		work = dir
+	work, cleanup, err := workDir(work, "weir-bench-")
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	bin, self, err := build(work)
 	if err != nil {
 		return err

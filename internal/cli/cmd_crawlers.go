@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/weirdata/weir/internal/app"
 	"github.com/weirdata/weir/internal/crawler"
 	"github.com/weirdata/weir/internal/datadir"
 	"github.com/weirdata/weir/internal/errs"
@@ -135,16 +136,8 @@ in LastCrawl; see docs/crawlers.md for what is read and how folders become table
 			if err := c.Validate(); err != nil {
 				return usageError("%s", errs.Message(err))
 			}
-			a, err := e.openWork(cmd.Context(), "weir crawlers create", true)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			if err := a.Crawlers.Create(cmd.Context(), c); err != nil {
-				return kindError(err)
-			}
-			fmt.Fprintf(e.stdout, "crawler %s created; run it with 'weir crawlers start %s --wait'\n", c.Name, c.Name)
-			return nil
+			return e.changeCrawler(cmd.Context(), "create", c.Name, func(a *app.App) error { return a.Crawlers.Create(cmd.Context(), c) },
+				"created; run it with 'weir crawlers start "+c.Name+" --wait'")
 		},
 	}
 	f.register(create.Flags())
@@ -155,17 +148,9 @@ in LastCrawl; see docs/crawlers.md for what is read and how folders become table
 		Short: "Change a crawler's definition (the flags given replace the old values)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := e.openWork(cmd.Context(), "weir crawlers update", true)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			err = a.Crawlers.Update(cmd.Context(), args[0], func(c *crawler.Crawler) error { return uf.apply(cmd.Flags(), c) })
-			if err != nil {
-				return kindError(err)
-			}
-			fmt.Fprintf(e.stdout, "crawler %s updated\n", args[0])
-			return nil
+			return e.changeCrawler(cmd.Context(), "update", args[0], func(a *app.App) error {
+				return a.Crawlers.Update(cmd.Context(), args[0], func(c *crawler.Crawler) error { return uf.apply(cmd.Flags(), c) })
+			}, "updated")
 		},
 	}
 	uf.register(update.Flags())
@@ -190,23 +175,17 @@ in LastCrawl; see docs/crawlers.md for what is read and how folders become table
 		Short: "Show a crawler: definition, state, last crawl",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(output); err != nil {
-				return err
-			}
-			a, err := e.openReadOnly(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			c, err := a.Crawlers.Get(cmd.Context(), args[0])
-			if err != nil {
-				return kindError(err)
-			}
-			if output == outputJSON {
-				return writeJSON(e.stdout, c)
-			}
-			e.printCrawler(c)
-			return nil
+			return e.inspect(cmd.Context(), output, func(a *app.App) error {
+				c, err := a.Crawlers.Get(cmd.Context(), args[0])
+				if err != nil {
+					return kindError(err)
+				}
+				if output == outputJSON {
+					return writeJSON(e.stdout, c)
+				}
+				e.printCrawler(c)
+				return nil
+			})
 		},
 	}
 	get.Flags().StringVarP(&output, "output", "o", outputTable, "output format: table or json")
@@ -216,19 +195,13 @@ in LastCrawl; see docs/crawlers.md for what is read and how folders become table
 		Short: "List crawlers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(output); err != nil {
-				return err
-			}
-			a, err := e.openReadOnly(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			cs, err := a.Crawlers.List(cmd.Context())
-			if err != nil {
-				return err
-			}
-			return e.printCrawlers(cs, output)
+			return e.inspect(cmd.Context(), output, func(a *app.App) error {
+				cs, err := a.Crawlers.List(cmd.Context())
+				if err != nil {
+					return err
+				}
+				return e.printCrawlers(cs, output)
+			})
 		},
 	}
 	list.Flags().StringVarP(&output, "output", "o", outputTable, "output format: table, csv or json")
@@ -246,20 +219,26 @@ in LastCrawl; see docs/crawlers.md for what is read and how folders become table
 		Short: "Delete a crawler (the tables it made stay)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := e.openWork(cmd.Context(), "weir crawlers delete", true)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			if err := a.Crawlers.Delete(cmd.Context(), args[0]); err != nil {
-				return kindError(err)
-			}
-			fmt.Fprintf(e.stdout, "crawler %s deleted\n", args[0])
-			return nil
+			return e.changeCrawler(cmd.Context(), "delete", args[0], func(a *app.App) error { return a.Crawlers.Delete(cmd.Context(), args[0]) }, "deleted")
 		},
 	}
 	cmd.AddCommand(create, start, get, list, stop, update, del)
 	return cmd
+}
+
+// changeCrawler opens the data directory (without the SQL engine), runs
+// fn and reports "crawler NAME done".
+func (e *env) changeCrawler(ctx context.Context, verb, name string, fn func(a *app.App) error, done string) error {
+	a, err := e.openWork(ctx, "weir crawlers "+verb, true)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := fn(a); err != nil {
+		return kindError(err)
+	}
+	fmt.Fprintf(e.stdout, "crawler %s %s\n", name, done)
+	return nil
 }
 
 // startCrawler starts a crawl: with wait in this process, otherwise in a
@@ -377,18 +356,8 @@ func (e *env) printOutcome(c *crawler.Crawler) {
 }
 
 func (e *env) printCrawler(c *crawler.Crawler) {
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	row := func(k, v string) {
-		if v != "" {
-			fmt.Fprintf(tw, "%s:\t%s\n", k, v)
-		}
-	}
-	ts := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format("2006-01-02T15:04:05.000Z")
-	}
+	fw := newFieldWriter(e.stdout)
+	row, ts := fw.row, isoMillis
 	row("Name", c.Name)
 	row("State", string(c.State))
 	if c.State != crawler.StateReady && !c.RunStart.IsZero() {
@@ -426,7 +395,7 @@ func (e *env) printCrawler(c *crawler.Crawler) {
 		row("LastCrawl.Partitions", fmt.Sprintf("%d added, %d updated, %d removed", lc.PartitionsAdded, lc.PartitionsUpdated, lc.PartitionsRemoved))
 		row("LastCrawl.CrawlId", lc.CrawlID)
 	}
-	tw.Flush()
+	fw.flush()
 	if c.LastCrawl != nil && len(c.LastCrawl.Warnings) > 0 {
 		fmt.Fprintln(e.stdout, "LastCrawl.Warnings:")
 		for _, w := range c.LastCrawl.Warnings {

@@ -27,19 +27,13 @@ func (e *env) queriesCommand() *cobra.Command {
 		Short: "List recent query executions, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(output); err != nil {
-				return err
-			}
-			a, err := e.openReadOnly(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			execs, _, err := a.Queries.List(cmd.Context(), query.ListOptions{Limit: limit})
-			if err != nil {
-				return err
-			}
-			return e.printExecutions(execs, output)
+			return e.inspect(cmd.Context(), output, func(a *app.App) error {
+				execs, _, err := a.Queries.List(cmd.Context(), query.ListOptions{Limit: limit})
+				if err != nil {
+					return err
+				}
+				return e.printExecutions(execs, output)
+			})
 		},
 	}
 	list.Flags().IntVar(&limit, "limit", 20, "how many to list (at most 50)")
@@ -50,23 +44,17 @@ func (e *env) queriesCommand() *cobra.Command {
 		Short: "Show a query execution: state, statistics, error",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(output); err != nil {
-				return err
-			}
-			a, err := e.openReadOnly(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			x, err := a.Queries.Get(cmd.Context(), args[0])
-			if err != nil {
-				return kindError(err)
-			}
-			if output == outputJSON {
-				return writeJSON(e.stdout, x)
-			}
-			e.printExecution(x)
-			return nil
+			return e.inspect(cmd.Context(), output, func(a *app.App) error {
+				x, err := a.Queries.Get(cmd.Context(), args[0])
+				if err != nil {
+					return kindError(err)
+				}
+				if output == outputJSON {
+					return writeJSON(e.stdout, x)
+				}
+				e.printExecution(x)
+				return nil
+			})
 		},
 	}
 	get.Flags().StringVarP(&output, "output", "o", outputTable, "output format: table or json")
@@ -108,6 +96,20 @@ func (e *env) queriesCommand() *cobra.Command {
 	}
 	cmd.AddCommand(list, get, results, cancel)
 	return cmd
+}
+
+// inspect checks an --output value, opens the data directory read-only
+// and runs fn on it.
+func (e *env) inspect(ctx context.Context, output string, fn func(a *app.App) error) error {
+	if err := checkOutput(output); err != nil {
+		return err
+	}
+	a, err := e.openReadOnly(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return fn(a)
 }
 
 // cancelQuery cancels an execution. If a weir process holds the data
@@ -202,18 +204,8 @@ func oneLine(s string, n int) string {
 }
 
 func (e *env) printExecution(x *query.Execution) {
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	row := func(k, v string) {
-		if v != "" {
-			fmt.Fprintf(tw, "%s:\t%s\n", k, v)
-		}
-	}
-	ts := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format("2006-01-02T15:04:05.000Z")
-	}
+	fw := newFieldWriter(e.stdout)
+	row, ts := fw.row, isoMillis
 	st := x.Statistics
 	row("QueryExecutionId", x.ID)
 	row("State", string(x.State))
@@ -237,7 +229,7 @@ func (e *env) printExecution(x *query.Execution) {
 		row("UpdateCount", fmt.Sprint(st.UpdateCount))
 	}
 	row("DataManifestLocation", st.DataManifestLocation)
-	tw.Flush()
+	fw.flush()
 	fmt.Fprintf(e.stdout, "Query:\n%s\n", indent(x.Query))
 }
 

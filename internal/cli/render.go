@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 	"time"
 	"unicode/utf8"
 
@@ -234,4 +235,29 @@ func groupDigits(n int64) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// fieldWriter prints "Name:  value" lines aligned, skipping empty values
+// (the shape of 'queries get' and 'crawlers get').
+type fieldWriter struct{ tw *tabwriter.Writer }
+
+func newFieldWriter(w io.Writer) fieldWriter {
+	return fieldWriter{tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)}
+}
+
+func (f fieldWriter) row(k, v string) {
+	if v != "" {
+		fmt.Fprintf(f.tw, "%s:\t%s\n", k, v)
+	}
+}
+
+func (f fieldWriter) flush() { f.tw.Flush() }
+
+// isoMillis prints a time as Glue and Athena do, UTC with milliseconds;
+// the zero time is empty.
+func isoMillis(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
+	"unicode/utf8"
 )
 
 // maxJSONDepth bounds the nesting of JSON values the classifier follows.
@@ -336,15 +338,8 @@ func (p *jsonParser) number() (kind, error) {
 	if p.i < len(p.b) && p.b[p.i] == '.' {
 		frac = true
 		p.i++
-		n := p.i
-		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
-			p.i++
-		}
-		if p.i == n {
-			if p.i >= len(p.b) {
-				return 0, errJSONTruncated
-			}
-			return 0, p.errorf("malformed number %q", p.b[start:p.i])
+		if err := p.digits(start); err != nil {
+			return 0, err
 		}
 	}
 	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
@@ -353,15 +348,8 @@ func (p *jsonParser) number() (kind, error) {
 		if p.i < len(p.b) && (p.b[p.i] == '+' || p.b[p.i] == '-') {
 			p.i++
 		}
-		n := p.i
-		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
-			p.i++
-		}
-		if p.i == n {
-			if p.i >= len(p.b) {
-				return 0, errJSONTruncated
-			}
-			return 0, p.errorf("malformed number %q", p.b[start:p.i])
+		if err := p.digits(start); err != nil {
+			return 0, err
 		}
 	}
 	if p.i >= len(p.b) {
@@ -377,6 +365,22 @@ func (p *jsonParser) number() (kind, error) {
 		return kBigInt, nil
 	}
 	return kDouble, nil
+}
+
+// digits skips the digits of a fraction or exponent, which must have one
+// at least; start is where the number began, for messages.
+func (p *jsonParser) digits(start int) error {
+	n := p.i
+	for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
+		p.i++
+	}
+	if p.i > n {
+		return nil
+	}
+	if p.i >= len(p.b) {
+		return errJSONTruncated
+	}
+	return p.errorf("malformed number %q", p.b[start:p.i+1])
 }
 
 // unescapeKey decodes the escapes of a JSON object key.
@@ -402,15 +406,8 @@ func unescapeKey(raw []byte) []byte {
 			out = append(out, '\f')
 		case 'u':
 			if i+4 < len(raw) {
-				var r rune
-				ok := true
-				for _, h := range raw[i+1 : i+5] {
-					v, good := hexDigit(h)
-					ok = ok && good
-					r = r<<4 | rune(v)
-				}
-				if ok {
-					out = fmt.Appendf(out, "%c", r)
+				if r, err := strconv.ParseUint(string(raw[i+1:i+5]), 16, 32); err == nil {
+					out = utf8.AppendRune(out, rune(r))
 					i += 4
 					continue
 				}
@@ -421,18 +418,6 @@ func unescapeKey(raw []byte) []byte {
 		}
 	}
 	return out
-}
-
-func hexDigit(c byte) (byte, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0', true
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10, true
-	case c >= 'A' && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
 }
 
 // temporalKind types a string for rich inference: an ISO date

@@ -405,24 +405,20 @@ func mergeColumns(old, found []catalog.Column) []catalog.Column {
 	return out
 }
 
-func sameColumns(a, b []catalog.Column) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !strings.EqualFold(a[i].Name, b[i].Name) || !a[i].Type.Equal(b[i].Type) {
-			return false
-		}
-	}
-	return true
-}
+// sameColumns reports whether two column lists have the same names and
+// types in the same order.
+func sameColumns(a, b []catalog.Column) bool { return sameNames(a, b, true) }
 
-func sameKeys(a, b []catalog.Column) bool {
+// sameKeys reports whether two lists of partition keys have the same
+// names in the same order, whatever their types.
+func sameKeys(a, b []catalog.Column) bool { return sameNames(a, b, false) }
+
+func sameNames(a, b []catalog.Column, types bool) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if !strings.EqualFold(a[i].Name, b[i].Name) {
+		if !strings.EqualFold(a[i].Name, b[i].Name) || types && !a[i].Type.Equal(b[i].Type) {
 			return false
 		}
 	}

@@ -2,12 +2,13 @@ package crawler
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/weirdata/weir/internal/catalog"
 	"github.com/weirdata/weir/internal/errs"
@@ -497,11 +498,5 @@ func owner(tables []*catalog.Table, uri string) *catalog.Table {
 	return best
 }
 
-// newID returns a random UUID (version 4).
-func newID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
+// newID returns a crawl id, a random UUID.
+func newID() string { return uuid.NewString() }
