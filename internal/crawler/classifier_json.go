@@ -270,24 +270,25 @@ func (p *jsonParser) array(s *shape, depth int) error {
 	}
 }
 
-// str skips a string starting at the opening quote at p.i.
+// str skips a string starting at the opening quote at p.i. It looks for
+// the next quote and counts the backslashes before it: an odd number
+// escapes it.
 func (p *jsonParser) str() error {
 	p.i++
 	for {
-		j := bytes.IndexAny(p.b[p.i:], "\"\\")
+		j := bytes.IndexByte(p.b[p.i:], '"')
 		if j < 0 {
 			p.i = len(p.b)
 			return errJSONTruncated
 		}
-		p.i += j
-		if p.b[p.i] == '"' {
-			p.i++
-			return nil
+		q := p.i + j
+		n := 0
+		for m := q - 1; m >= p.i && p.b[m] == '\\'; m-- {
+			n++
 		}
-		p.i += 2 // an escape: skip the backslash and the next byte
-		if p.i > len(p.b) {
-			p.i = len(p.b)
-			return errJSONTruncated
+		p.i = q + 1
+		if n%2 == 0 {
+			return nil
 		}
 	}
 }
