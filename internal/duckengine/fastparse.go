@@ -35,7 +35,14 @@ type declined struct{}
 // returns ok=false when sql is outside the parser's subset.
 func fastParse(sql string) (stmt map[string]any, ok bool) {
 	if strings.Contains(sql, "/*") {
-		return nil, false // DuckDB's block comments nest; the lexer's do not
+		return nil, false // DuckDB's block comments nest, the lexer's do not
+	}
+	for i := 0; i < len(sql); i++ {
+		if c := sql[i]; c < ' ' && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			// DuckDB's lexer stops at NUL and does not take \v or \f
+			// for space.
+			return nil, false
+		}
 	}
 	toks, err := statement.Lex(sql, statement.ModeTrino)
 	if err != nil {
@@ -72,7 +79,11 @@ func plainTokens(sql string, toks []statement.Token) bool {
 	const opChars = "+-*/<>=~!@#%^&|`?"
 	for i, t := range toks {
 		switch t.Kind {
-		case statement.TokenIdent, statement.TokenQuotedIdent, statement.TokenOp, statement.TokenEOF:
+		case statement.TokenIdent:
+			if !plainWord(t.Text) {
+				return false
+			}
+		case statement.TokenQuotedIdent, statement.TokenOp, statement.TokenEOF:
 		case statement.TokenString:
 			if i > 0 && toks[i-1].Kind == statement.TokenString {
 				return false
@@ -107,6 +118,18 @@ func plainTokens(sql string, toks []statement.Token) bool {
 	}
 	_ = sql
 	return true
+}
+
+// plainWord reports whether s is an ASCII word: letters, digits and
+// underscores, not starting with a digit.
+func plainWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // plainNumber reports whether s is digits, or digits '.' digits.
@@ -199,7 +222,7 @@ func (p *fastParser) name(unreserved bool) string {
 		p.pos++
 		return t.Value
 	case statement.TokenIdent:
-		switch duckKeywords[strings.ToLower(t.Text)] {
+		switch keywordOf(t.Text) {
 		case keywordNone:
 		case keywordUnreserved:
 			if !unreserved {
@@ -222,10 +245,26 @@ func (p *fastParser) isName(unreserved bool) bool {
 	case statement.TokenQuotedIdent:
 		return true
 	case statement.TokenIdent:
-		k := duckKeywords[strings.ToLower(t.Text)]
+		k := keywordOf(t.Text)
 		return k == keywordNone || unreserved && k == keywordUnreserved
 	}
 	return false
+}
+
+// keywordOf returns the keyword kind of a word, in any case.
+func keywordOf(w string) keywordKind {
+	var buf [24]byte
+	if len(w) > len(buf) {
+		return keywordNone // longer than any keyword
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return duckKeywords[string(buf[:len(w)])]
 }
 
 // set adds a member, leaving out empty ones as decodeSparseTree does.
@@ -922,6 +961,9 @@ func (p *fastParser) unary() (e any, lit bool) {
 			c["query_location"] = loc
 			return c, true
 		}
+		if m, _ := operand.(map[string]any); m["class"] == "CONSTANT" {
+			p.decline() // -'x' and -NULL: DuckDB moves the constant's position
+		}
 		return p.function("-", []any{operand}, loc, true, false), false
 	}
 	if p.peekOp("+") {
@@ -967,20 +1009,21 @@ func (p *fastParser) primary() (any, bool) {
 	default:
 		p.decline()
 	}
-	switch strings.ToUpper(t.Text) {
-	case "NULL":
+	switch w := t.Text; {
+	case keywordOf(w) == keywordNone:
+	case strings.EqualFold(w, "NULL"):
 		p.pos++
 		return p.constant("NULL", nil, nil, true, loc), false
-	case "TRUE", "FALSE":
+	case strings.EqualFold(w, "TRUE") || strings.EqualFold(w, "FALSE"):
 		p.pos++
 		v := "t"
 		if strings.EqualFold(t.Text, "FALSE") {
 			v = "f"
 		}
 		return p.cast(p.typeObject("BOOLEAN", nil), p.constant("VARCHAR", nil, v, false, loc), false, noLocation), false
-	case "CASE":
+	case strings.EqualFold(w, "CASE"):
 		return p.caseExpr(), false
-	case "CAST", "TRY_CAST":
+	case strings.EqualFold(w, "CAST") || strings.EqualFold(w, "TRY_CAST"):
 		p.pos++
 		p.expectOp("(")
 		child := p.expr(0)
@@ -988,7 +1031,7 @@ func (p *fastParser) primary() (any, bool) {
 		typ := p.castType()
 		p.expectOp(")")
 		return p.cast(typ, child, strings.EqualFold(t.Text, "TRY_CAST"), loc), false
-	case "EXISTS":
+	case strings.EqualFold(w, "EXISTS"):
 		p.pos++
 		p.expectOp("(")
 		if !p.peekWord("SELECT") && !p.peekWord("WITH") {
@@ -1051,7 +1094,7 @@ func (p *fastParser) call() any {
 	if t.Kind != statement.TokenIdent {
 		p.decline()
 	}
-	switch duckKeywords[strings.ToLower(t.Text)] {
+	switch keywordOf(t.Text) {
 	case keywordNone, keywordUnreserved:
 	default:
 		p.decline()

@@ -86,7 +86,7 @@ type Token struct {
 // that cannot start a token) are *SyntaxError.
 func Lex(src string, mode Mode) ([]Token, error) {
 	l := lexer{src: src, mode: mode}
-	var toks []Token
+	toks := make([]Token, 0, len(src)/6+2) // about one token per six bytes of SQL
 	for {
 		t, err := l.next()
 		if err != nil {
