@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -92,6 +93,20 @@ func TestClassifyJSONSample(t *testing.T) {
 		fs := classifyText(t, "{\n \"a\": 1\n}\n", false)
 		if fs == nil || len(fs.Warnings) != 1 || !strings.Contains(fs.Warnings[0], "spans several lines") {
 			t.Fatalf("got %+v", fs)
+		}
+	})
+	t.Run("a very wide record", func(t *testing.T) {
+		// Keys are found through an index: this took a minute when they
+		// were searched one by one.
+		var b strings.Builder
+		b.WriteString(`{"k0":1`)
+		for i := 1; i < 50000; i++ {
+			fmt.Fprintf(&b, `,"k%d":1`, i)
+		}
+		b.WriteString("}\n{\"K49999\":2}\n")
+		fs := classifyText(t, b.String(), false)
+		if len(fs.Columns.fields) != 50000 || fs.Records != 2 {
+			t.Errorf("%d columns, %d records", len(fs.Columns.fields), fs.Records)
 		}
 	})
 	t.Run("rich types", func(t *testing.T) {

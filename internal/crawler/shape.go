@@ -32,7 +32,14 @@ type shape struct {
 	elem   *shape   // kArray
 	fields []*field // kStruct, in first-seen order
 	fixed  catalog.Type
+	// index finds fields by lower-cased name once there are many of them
+	// (nil until needed, and after clone).
+	index map[string]int
 }
+
+// indexFrom is the number of fields from which lookup uses an index
+// rather than a scan.
+const indexFrom = 16
 
 // field is a struct member (or a top-level column) of a shape.
 type field struct {
@@ -48,14 +55,29 @@ func (s *shape) lookup(name []byte, hint int) (int, *field) {
 	if hint < len(s.fields) && equalFoldASCII(s.fields[hint].name, name) {
 		return hint, s.fields[hint]
 	}
-	for i, f := range s.fields {
-		if equalFoldASCII(f.name, name) {
-			return i, f
+	if len(s.fields) < indexFrom {
+		for i, f := range s.fields {
+			if equalFoldASCII(f.name, name) {
+				return i, f
+			}
+		}
+	} else {
+		if s.index == nil {
+			s.index = make(map[string]int, len(s.fields))
+			for i, f := range s.fields {
+				s.index[f.key] = i
+			}
+		}
+		if i, ok := s.index[strings.ToLower(string(name))]; ok {
+			return i, s.fields[i]
 		}
 	}
 	n := string(name)
 	f := &field{name: n, key: strings.ToLower(n)}
 	s.fields = append(s.fields, f)
+	if s.index != nil {
+		s.index[f.key] = len(s.fields) - 1
+	}
 	return len(s.fields) - 1, f
 }
 
