@@ -156,3 +156,45 @@ func equalRows(a, b [][]string) bool {
 	}
 	return true
 }
+
+// TestCrawlersSeeds runs the seeds' SQL on crawled tables: seed 003's
+// Firehose temperatures (SELECT * FROM temperatures) and the SELECT of
+// seed 000's repartitioning over Firehose arrival folders, crawled with
+// rich types so that originalTimestamp is a timestamp.
+func TestCrawlersSeeds(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustWeir(t, dir, "lake", "mb", "s3://sensors-lake")
+	putFile(t, dir, "s3://sensors-lake/temperatures/2021/03/01/10/fh-1", `{"timestamp":"2021-03-01 10:00:00","room_id":"R1","temperature":21}`+"\n"+
+		`{"timestamp":"2021-03-01 10:01:00","room_id":"R2","temperature":19.5}`+"\n")
+	putFile(t, dir, "s3://sensors-lake/temperatures/2021/03/01/11/fh-2", `{"timestamp":"2021-03-01 11:00:00","room_id":"R1","temperature":22}`+"\n")
+	mustWeir(t, dir, "crawlers", "create", "temps", "--database", "temperatures_db", "--target", "s3://sensors-lake/temperatures/")
+	mustWeir(t, dir, "crawlers", "start", "temps", "--wait")
+	got := csvRows(t, dir, "--database", "temperatures_db", "SELECT * FROM temperatures ORDER BY timestamp")
+	want := [][]string{
+		{"2021-03-01 10:00:00", "R1", "21.0", "2021", "03", "01", "10"},
+		{"2021-03-01 10:01:00", "R2", "19.5", "2021", "03", "01", "10"},
+		{"2021-03-01 11:00:00", "R1", "22.0", "2021", "03", "01", "11"},
+	}
+	if !equalRows(got, want) {
+		t.Errorf("SELECT * FROM temperatures = %q, want %q", got, want)
+	}
+
+	mustWeir(t, dir, "lake", "mb", "s3://traffic-raw")
+	putFile(t, dir, "s3://traffic-raw/raw/2020/05/12/09/fh-1",
+		`{"uniqueId":"3001","recordTimestamp":"2020-05-12T09:00:31Z","originalTimestamp":"2020-05-12 09:00:00","currentSpeed":80}`+"\n"+
+			`{"uniqueId":"3001","recordTimestamp":"2020-05-12T09:01:31Z","originalTimestamp":"2020-05-12 09:01:00","currentSpeed":40}`+"\n"+
+			`{"uniqueId":"3001","recordTimestamp":"2020-05-12T09:02:31Z","originalTimestamp":"2020-05-12 09:02:00","currentSpeed":30}`+"\n")
+	mustWeir(t, dir, "crawlers", "create", "traffic", "--database", "traffic", "--target", "s3://traffic-raw/raw/", "--infer-types", "rich")
+	mustWeir(t, dir, "crawlers", "start", "traffic", "--wait")
+	got = csvRows(t, dir, `SELECT uniqueId, currentSpeed,
+    avg(currentSpeed) OVER (PARTITION BY uniqueId ORDER BY originalTimestamp ROWS BETWEEN 2 PRECEDING AND 0 FOLLOWING) AS avgSpeed3Minutes,
+    year(originalTimestamp) as year, month(originalTimestamp) as month, day(originalTimestamp) as day, hour(originalTimestamp) as hour
+  FROM traffic.raw
+  WHERE partition_0 = '2020' AND partition_1 = '05' AND partition_2 IN ('12') AND currentSpeed BETWEEN 0 AND 250
+  ORDER BY originalTimestamp`)
+	want = [][]string{{"3001", "80", "80.0", "2020", "5", "12", "9"}, {"3001", "40", "60.0", "2020", "5", "12", "9"}, {"3001", "30", "50.0", "2020", "5", "12", "9"}}
+	if !equalRows(got, want) {
+		t.Errorf("seed 000's SELECT = %q, want %q", got, want)
+	}
+}
