@@ -117,7 +117,8 @@ Everything lives in a data directory (--data-dir, default ./weir-data).
 Start with:
   weir demo                      run the traffic pipeline end to end
   weir query "SHOW DATABASES"    run Athena SQL
-  weir lake ls                   list buckets`,
+  weir lake ls                   list buckets
+  weir crawlers --help           discover tables in the lake, as Glue crawlers do`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

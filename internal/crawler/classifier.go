@@ -186,3 +186,8 @@ func (r *Registry) classify(in *Input) (*FileSchema, error) {
 	}
 	return nil, nil
 }
+
+// Interface guards.
+var (
+	_ Classifier = ClassifierFunc(nil)
+)
