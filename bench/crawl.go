@@ -96,11 +96,10 @@ func runCrawl(runs int, work string) error {
 		return err
 	}
 	defer cleanup()
-	bin, self, err := build(work)
+	bin, self, dataDir, err := build(work)
 	if err != nil {
 		return err
 	}
-	dataDir := filepath.Join(work, "data")
 	weirCmd := func(args ...string) error {
 		out, err := exec.Command(bin, append([]string{"--data-dir", dataDir}, args...)...).CombinedOutput()
 		if err != nil {

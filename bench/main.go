@@ -153,18 +153,19 @@ func workDir(work, pattern string) (dir string, cleanup func(), err error) {
 	return dir, func() { os.RemoveAll(dir) }, nil
 }
 
-// build builds weir and this command (the baseline process) into work.
-func build(work string) (bin, self string, err error) {
+// build builds weir and this command (the baseline process) into work,
+// and names the data directory there.
+func build(work string) (bin, self, dataDir string, err error) {
 	bin = filepath.Join(work, "weir")
 	self = filepath.Join(work, "bench")
 	fmt.Fprintln(os.Stderr, "building weir and the baseline...")
 	for _, b := range [][]string{{"-o", bin, "./cmd/weir"}, {"-o", self, "./bench"}} {
 		cmd := exec.Command("go", append([]string{"build"}, b...)...)
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", "", fmt.Errorf("go build %v: %w\n%s", b, err, out)
+			return "", "", "", fmt.Errorf("go build %v: %w\n%s", b, err, out)
 		}
 	}
-	return bin, self, nil
+	return bin, self, filepath.Join(work, "data"), nil
 }
 
 func run(events, sensors, runs int, work string) error {
@@ -174,11 +175,10 @@ func run(events, sensors, runs int, work string) error {
 		return err
 	}
 	defer cleanup()
-	bin, self, err := build(work)
+	bin, self, dataDir, err := build(work)
 	if err != nil {
 		return err
 	}
-	dataDir := filepath.Join(work, "data")
 	cfg := config.Default()
 	cfg.DataDir = dataDir
 	fmt.Fprintf(os.Stderr, "generating %d events...\n", events)

@@ -224,18 +224,8 @@ func (p *jsonParser) object(s *shape, depth int) error {
 		if err := p.value(&f.s, depth+1); err != nil {
 			return err
 		}
-		p.skipSpace()
-		if p.i >= len(p.b) {
-			return errJSONTruncated
-		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-		case '}':
-			p.i++
-			return nil
-		default:
-			return p.errorf("expected ',' or '}' in an object, found %q", p.b[p.i])
+		if done, err := p.separator('}', "an object"); done || err != nil {
+			return err
 		}
 	}
 }
@@ -254,20 +244,28 @@ func (p *jsonParser) array(s *shape, depth int) error {
 		if err := p.value(s.elem, depth+1); err != nil {
 			return err
 		}
-		p.skipSpace()
-		if p.i >= len(p.b) {
-			return errJSONTruncated
-		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-		case ']':
-			p.i++
-			return nil
-		default:
-			return p.errorf("expected ',' or ']' in an array, found %q", p.b[p.i])
+		if done, err := p.separator(']', "an array"); done || err != nil {
+			return err
 		}
 	}
+}
+
+// separator reads the ',' or the closing bracket after a member of an
+// object or array; done reports the closing bracket.
+func (p *jsonParser) separator(closing byte, in string) (done bool, err error) {
+	p.skipSpace()
+	if p.i >= len(p.b) {
+		return false, errJSONTruncated
+	}
+	switch p.b[p.i] {
+	case ',':
+		p.i++
+		return false, nil
+	case closing:
+		p.i++
+		return true, nil
+	}
+	return false, p.errorf("expected ',' or '%c' in %s, found %q", closing, in, p.b[p.i])
 }
 
 // str skips a string starting at the opening quote at p.i. It looks for
