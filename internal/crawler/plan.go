@@ -230,10 +230,12 @@ func (p *planner) update(ctx context.Context, tp *tablePlan, old, nt *catalog.Ta
 		for k, v := range nt.Parameters {
 			t.Parameters[k] = v
 		}
-		t.UpdateTime = p.now
 		changed := keysChanged || formatChanged || !sameColumns(old.Columns, t.Columns) ||
 			old.Parameters[ParamDeprecatedByCrawler] != "" || old.Parameters["skip.header.line.count"] != t.Parameters["skip.header.line.count"]
 		if changed {
+			// Only a change of definition is an update; the statistics
+			// and CRAWL_RUN_ID are refreshed silently.
+			t.UpdateTime = p.now
 			p.sum.TablesUpdated++
 		}
 		p.ch.UpdateTables = append(p.ch.UpdateTables, &TableUpdate{Table: t, DropAllPartitions: keysChanged})
