@@ -264,7 +264,7 @@ func (r *ChoiceRule) parseOperand(v any, ptr string, fail func(at, format string
 			fail(ptr, "'%s' must be a timestamp string such as 2016-03-14T01:59:00Z, not %s", op.name, typeName(v))
 			return
 		}
-		t, err := ParseTimestamp(s)
+		t, err := parseTimestamp(s)
 		if err != nil {
 			fail(ptr, "'%s' must be a timestamp: %v", op.name, err)
 			return
@@ -396,7 +396,7 @@ func (r *ChoiceRule) test(v any) bool {
 		if !ok {
 			return false
 		}
-		_, err := ParseTimestamp(str)
+		_, err := parseTimestamp(str)
 		return err == nil
 	}
 	return false
@@ -424,7 +424,7 @@ func (r *ChoiceRule) compare(v, operand any) (c int, ok bool) {
 		if !isStr {
 			return 0, false
 		}
-		a, err := ParseTimestamp(str)
+		a, err := parseTimestamp(str)
 		if err != nil {
 			return 0, false
 		}
@@ -434,7 +434,7 @@ func (r *ChoiceRule) compare(v, operand any) (c int, ok bool) {
 			if !isStr {
 				return 0, false
 			}
-			if b, err = ParseTimestamp(str); err != nil {
+			if b, err = parseTimestamp(str); err != nil {
 				return 0, false
 			}
 		}
@@ -465,4 +465,14 @@ func compareUTF16(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+// parseTimestamp reads a timestamp as Choice rules compare them: RFC 3339
+// with an uppercase T, and Z or a numeric offset.
+func parseTimestamp(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil || strings.ContainsAny(s, "tz") {
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 timestamp such as 2016-03-14T01:59:00Z (uppercase T; Z or an offset required)", s)
+	}
+	return t, nil
 }
