@@ -1,0 +1,297 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/weirdata/weir/internal/asl"
+)
+
+// lambdaFunction matches a bare Lambda function ARN (qualifier allowed).
+func lambdaFunction(resource string) bool {
+	return strings.HasPrefix(resource, "arn:aws:lambda:") && strings.Contains(resource, ":function:")
+}
+
+// resourceParts splits a service integration ARN the way Step Functions'
+// history does: arn:aws:states:::athena:startQueryExecution.sync gives
+// "athena" and "startQueryExecution.sync".
+func resourceParts(resource string) (typ, name string) {
+	rest := strings.TrimPrefix(resource, "arn:aws:states:::")
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		return rest[:i], rest[i+1:]
+	}
+	return rest, rest
+}
+
+// task runs a Task state once: it resolves the resource, invokes its
+// handler under the state's timeout, and records the task events.
+func (s *stateRun) task(ctx context.Context, params, effective any) (any, *failure) {
+	st, x := s.st, s.x
+	handler, resource, match, err := x.r.opts.Tasks.Resolve(st.Resource)
+	if err != nil {
+		return nil, &failure{asl.ErrNameRuntime, err.Error()}
+	}
+	timeout, f := s.seconds(st.TimeoutSeconds, effective, "TimeoutSecondsPath")
+	if f != nil {
+		return nil, f
+	}
+	lambda := lambdaFunction(resource)
+	typ, name := resourceParts(resource)
+	scheduled := map[string]any{"resourceType": typ, "resource": name, "region": "us-east-1", "parameters": x.encode(params)}
+	prefix := "Task"
+	if lambda {
+		prefix = "LambdaFunction"
+		scheduled = map[string]any{"resource": resource, "input": x.encode(params), "inputDetails": map[string]any{"truncated": false}}
+	}
+	if timeout > 0 {
+		scheduled["timeoutInSeconds"] = timeout
+	}
+	s.prev = x.hist.add(s.prev, prefix+"Scheduled", scheduled)
+	ids := map[string]any{"resourceType": typ, "resource": name}
+	if lambda {
+		ids = nil
+	}
+	s.prev = x.hist.add(s.prev, prefix+"Started", ids)
+	// Tasks run in real time, on any clock.
+	tctx, cancel := ctx, context.CancelFunc(func() {})
+	if timeout > 0 {
+		tctx, cancel = context.WithTimeout(ctx, time.Duration(timeout)*time.Second)
+	}
+	req := &TaskRequest{Resource: resource, Match: match, Input: params, TimeoutSeconds: timeout,
+		Context: x.contextObject(st, s.entered, s.retries, nil)}
+	out, err := invoke(tctx, handler, req)
+	timedOut := timeout > 0 && errors.Is(tctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+	cancel()
+	details := func(m map[string]any) map[string]any {
+		if !lambda {
+			m["resourceType"], m["resource"] = typ, name
+		}
+		return m
+	}
+	switch {
+	case timedOut:
+		f := &failure{asl.ErrNameTimeout, fmt.Sprintf("The task did not finish within its TimeoutSeconds (%d)", timeout)}
+		s.prev = x.hist.add(s.prev, prefix+"TimedOut", details(map[string]any{"error": f.Name, "cause": f.Cause}))
+		return nil, f
+	case ctx.Err() != nil:
+		return nil, x.stopped(ctx.Err())
+	case err != nil:
+		f := failureOf(err, asl.ErrNameTaskFailed)
+		s.prev = x.hist.add(s.prev, prefix+"Failed", details(map[string]any{"error": f.Name, "cause": f.Cause}))
+		return nil, f
+	}
+	s.prev = x.hist.add(s.prev, prefix+"Succeeded", details(map[string]any{"output": x.encode(out), "outputDetails": map[string]any{"truncated": false}}))
+	return out, nil
+}
+
+// invoke calls h, turning a panic in a handler into a task failure.
+func invoke(ctx context.Context, h TaskHandler, req *TaskRequest) (out any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &TaskError{Name: asl.ErrNameTaskFailed, Cause: fmt.Sprintf("the task handler crashed: %v", r)}
+		}
+	}()
+	return h.Invoke(ctx, req)
+}
+
+// seconds reads a TimeoutSeconds-like field, static or by path.
+func (s *stateRun) seconds(v asl.IntOrPath, effective any, field string) (int, *failure) {
+	if v.Path == nil {
+		return v.Value, nil
+	}
+	got, err := v.Path.Select(s.scope(effective, nil))
+	if err != nil {
+		return 0, failureOf(err, asl.ErrNameRuntime)
+	}
+	n, ok := got.(json.Number)
+	i, perr := n.Int64()
+	if !ok || perr != nil || i < 0 || i > math.MaxInt32 {
+		return 0, &failure{asl.ErrNameRuntime, fmt.Sprintf("The %s '%s' of the state '%s' gave %s, not a non-negative integer", field, v.Path, s.st.Name, s.x.encode(got))}
+	}
+	return int(i), nil
+}
+
+// parallel runs every branch on params at once; the first failure stops
+// the others and fails the state with that branch's error.
+func (s *stateRun) parallel(ctx context.Context, params any) (any, *failure) {
+	st, x := s.st, s.x
+	s.prev = x.hist.add(s.prev, "ParallelStateStarted", nil)
+	bctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make([]any, len(st.Branches))
+	var mu sync.Mutex
+	var first *failure
+	var wg sync.WaitGroup
+	start := s.prev
+	for i, b := range st.Branches {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, _, f := x.runMachine(bctx, b, params, newScope(s.sc), nil, start)
+			mu.Lock()
+			defer mu.Unlock()
+			if f != nil {
+				if first == nil && bctx.Err() == nil {
+					first = f
+				}
+				cancel()
+				return
+			}
+			results[i] = out
+		}()
+	}
+	wg.Wait()
+	if first == nil && ctx.Err() != nil {
+		first = x.stopped(ctx.Err())
+	}
+	if first != nil {
+		s.prev = x.hist.add(s.prev, "ParallelStateFailed", map[string]any{"error": first.Name, "cause": first.Cause})
+		return nil, first
+	}
+	s.prev = x.hist.add(s.prev, "ParallelStateSucceeded", nil)
+	return results, nil
+}
+
+// mapItems runs the item processor over the items ItemsPath selects from
+// the effective input, at most MaxConcurrency at once, keeping the
+// results in item order.
+func (s *stateRun) mapItems(ctx context.Context, effective any) (any, *failure) {
+	st, x := s.st, s.x
+	if st.ItemReader != nil || st.ResultWriter != nil || st.ItemBatcher != nil {
+		return nil, &failure{asl.ErrNameRuntime, fmt.Sprintf("The Map state '%s' uses ItemReader, ItemBatcher or ResultWriter, which weir does not run yet; pass the items in the input (ItemsPath)", st.Name)}
+	}
+	items := effective
+	if st.ItemsPath.Path != nil {
+		var err error
+		if items, err = st.ItemsPath.Path.Select(s.scope(effective, nil)); err != nil {
+			return nil, failureOf(err, asl.ErrNameRuntime)
+		}
+	}
+	list, ok := items.([]any)
+	if !ok {
+		return nil, &failure{asl.ErrNameRuntime, fmt.Sprintf("The Map state '%s' needs an array of items, but ItemsPath '%s' gave %s", st.Name, pathText(st.ItemsPath), x.encode(items))}
+	}
+	limit, f := s.seconds(st.MaxConcurrency, effective, "MaxConcurrencyPath")
+	if f != nil {
+		return nil, f
+	}
+	if limit <= 0 || limit > x.r.opts.MaxInlineConcurrency {
+		limit = x.r.opts.MaxInlineConcurrency
+	}
+	tolCount, f := s.seconds(st.ToleratedFailureCount, effective, "ToleratedFailureCountPath")
+	if f != nil {
+		return nil, f
+	}
+	tolPct := st.ToleratedFailurePercentage.Value
+	if p := st.ToleratedFailurePercentage.Path; p != nil {
+		v, err := p.Select(s.scope(effective, nil))
+		if err != nil {
+			return nil, failureOf(err, asl.ErrNameRuntime)
+		}
+		n, _ := v.(json.Number)
+		if tolPct, err = n.Float64(); err != nil || tolPct < 0 || tolPct > 100 {
+			return nil, &failure{asl.ErrNameRuntime, fmt.Sprintf("ToleratedFailurePercentagePath '%s' gave %s, not a number from 0 to 100", p, x.encode(v))}
+		}
+	}
+	tolerant := st.ToleratedFailureCount.Set || st.ToleratedFailurePercentage.Set
+
+	s.prev = x.hist.add(s.prev, "MapStateStarted", map[string]any{"length": len(list)})
+	start := s.prev
+	mctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make([]any, len(list))
+	var mu sync.Mutex
+	var first *failure
+	failed := 0
+	sem := make(chan struct{}, limit)
+	var wg sync.WaitGroup
+	for i, item := range list {
+		select {
+		case sem <- struct{}{}:
+		case <-mctx.Done():
+		}
+		if mctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			out, f := s.iteration(mctx, i, item, effective, start)
+			mu.Lock()
+			defer mu.Unlock()
+			if f == nil {
+				results[i] = out
+				return
+			}
+			failed++
+			if tolerant {
+				results[i] = map[string]any{"Error": f.Name, "Cause": f.Cause}
+				if failed > tolCount && float64(failed)*100 > tolPct*float64(len(list)) {
+					if first == nil {
+						first = &failure{asl.ErrNameExceedToleratedFailure, fmt.Sprintf("The Map state '%s' had %d failed items of %d, more than it tolerates", st.Name, failed, len(list))}
+					}
+					cancel()
+				}
+				return
+			}
+			if first == nil && mctx.Err() == nil {
+				first = f
+			}
+			cancel()
+		}()
+	}
+	wg.Wait()
+	if first == nil && ctx.Err() != nil {
+		first = x.stopped(ctx.Err())
+	}
+	if first != nil {
+		s.prev = x.hist.add(s.prev, "MapStateFailed", map[string]any{"error": first.Name, "cause": first.Cause})
+		return nil, first
+	}
+	s.prev = x.hist.add(s.prev, "MapStateSucceeded", nil)
+	return results, nil
+}
+
+// iteration runs the item processor on one item.
+func (s *stateRun) iteration(ctx context.Context, i int, item, effective any, prev int64) (any, *failure) {
+	st, x := s.st, s.x
+	detail := map[string]any{"name": st.Name, "index": i}
+	prev = x.hist.add(prev, "MapIterationStarted", detail)
+	input := item
+	if st.ItemSelector != nil {
+		info := map[string]any{"Index": json.Number(strconv.Itoa(i)), "Value": item}
+		sc := asl.Scope{Input: effective, Context: x.contextObject(st, s.entered, s.retries, info), Var: s.sc.get}
+		v, err := st.ItemSelector.Eval(sc)
+		if err != nil {
+			f := failureOf(err, asl.ErrNameParameterPathFailure)
+			x.hist.add(prev, "MapIterationFailed", detail)
+			return nil, f
+		}
+		input = v
+	}
+	out, last, f := x.runMachine(ctx, st.ItemProcessor, input, newScope(s.sc), nil, prev)
+	switch {
+	case f != nil && ctx.Err() != nil:
+		x.hist.add(last, "MapIterationAborted", detail)
+	case f != nil:
+		x.hist.add(last, "MapIterationFailed", detail)
+	default:
+		x.hist.add(last, "MapIterationSucceeded", detail)
+	}
+	return out, f
+}
+
+func pathText(p asl.OptionalPath) string {
+	if p.Path == nil {
+		return "$"
+	}
+	return p.Path.String()
+}
