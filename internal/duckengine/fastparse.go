@@ -38,9 +38,11 @@ func fastParse(sql string) (stmt map[string]any, ok bool) {
 		return nil, false // DuckDB's block comments nest, the lexer's do not
 	}
 	for i := 0; i < len(sql); i++ {
-		if c := sql[i]; c < ' ' && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
-			// DuckDB's lexer stops at NUL and does not take \v or \f
-			// for space.
+		c := sql[i]
+		if c < ' ' && c != '\t' && c != '\n' && c != '\r' || c == 0x7f ||
+			c == '\r' && (i+1 == len(sql) || sql[i+1] != '\n') {
+			// DuckDB's lexer stops at NUL, does not take \v or \f for
+			// space, and ends -- comments at a lone \r too.
 			return nil, false
 		}
 	}
@@ -1079,9 +1081,10 @@ var windowTypes = map[string]string{
 }
 
 // specialFunctions are calls DuckDB's parser turns into other nodes:
-// if(c, a, b) into CASE, ifnull into COALESCE, try into an operator;
+// if(c, a, b) into CASE, ifnull into COALESCE, try into an operator,
+// date(x) into a cast; operator(...) is grammar;
 // TestFastParseFunctionNames finds them among all of DuckDB's functions.
-var specialFunctions = map[string]bool{"if": true, "ifnull": true, "try": true}
+var specialFunctions = map[string]bool{"if": true, "ifnull": true, "try": true, "date": true, "operator": true}
 
 var specialWindowFunctions = map[string]bool{
 	"rank_dense": true, "first_value": true, "first": true, "last_value": true, "last": true,

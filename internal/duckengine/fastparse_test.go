@@ -198,7 +198,8 @@ func TestFastParseKeywords(t *testing.T) {
 }
 
 // TestFastParseFunctionNames calls every function DuckDB knows (weir's
-// macros and Go functions included) with zero to four arguments, to find
+// macros and Go functions included, and every word DuckDB does not
+// reserve) with zero to four arguments, to find
 // the calls DuckDB's parser turns into something else.
 func TestFastParseFunctionNames(t *testing.T) {
 	e := openTestEngine(t, querytest.Dirs{Lake: t.TempDir(), Staging: t.TempDir(), Temp: t.TempDir()})
@@ -218,7 +219,13 @@ func TestFastParseFunctionNames(t *testing.T) {
 	if len(names) < 500 {
 		t.Fatalf("only %d functions", len(names))
 	}
-	for _, n := range append(names, "if", "ifnull", "try", "unnest") {
+	names = append(names, "if", "ifnull", "try", "unnest", "date", "Date")
+	for w, k := range duckKeywords {
+		if k == keywordUnreserved {
+			names = append(names, w)
+		}
+	}
+	for _, n := range names {
 		for _, args := range []string{"()", "(a)", "(a, b)", "(a, b, c)", "(a, b, c, d)"} {
 			checkFastParse(t, e, "SELECT "+n+args)
 		}
