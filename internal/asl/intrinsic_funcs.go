@@ -295,16 +295,16 @@ func evalArrayRange(c *call, args []any) (any, error) {
 	if step == 0 {
 		return nil, c.failf("the step must not be 0")
 	}
-	count := int64(0)
+	count := 0.0
 	if (step > 0 && end >= start) || (step < 0 && end <= start) {
 		// Computed in float64 so extreme bounds cannot overflow.
-		count = int64(math.Floor((float64(end)-float64(start))/float64(step))) + 1
+		count = math.Floor((float64(end)-float64(start))/float64(step)) + 1
 	}
 	if count > maxArrayRangeItems {
-		return nil, c.failf("the range has %d items; the limit is %d", count, maxArrayRangeItems)
+		return nil, c.failf("the range has %.0f items; the limit is %d", count, maxArrayRangeItems)
 	}
-	out := make([]any, 0, count)
-	for i := int64(0); i < count; i++ {
+	out := make([]any, 0, int(count))
+	for i := int64(0); i < int64(count); i++ {
 		out = append(out, jsonNumber(start+i*step))
 	}
 	return out, nil

@@ -199,6 +199,9 @@ func (p *pathParser) filterUnary() (filterExpr, error) {
 		}
 	}
 	if op == "" {
+		if c := p.peek(); c == '=' {
+			return nil, p.errorf("use == to compare for equality")
+		}
 		return filterExists{l}, nil
 	}
 	p.skipSpace()
