@@ -20,6 +20,19 @@ const (
 	sampleRecords = 1000
 )
 
+// firstRead is how much of a file the text classifiers read at first;
+// they read on (nextRead) until their sample is complete.
+const firstRead = 64 << 10
+
+// nextRead returns how far to read after size: four times as far up to
+// sampleBytes, then on in sampleBytes steps.
+func nextRead(size int) int {
+	if size < sampleBytes {
+		return min(4*size, sampleBytes)
+	}
+	return size + sampleBytes
+}
+
 // Classifier recognises one file format and infers a file's schema from
 // its sample. Classifiers are tried in registration order (Glue's:
 // parquet, json, csv); the first that recognises a file wins.
@@ -64,25 +77,18 @@ func NewInput(key string, size int64, compression string, r io.Reader) *Input {
 // end). A read error is kept in Err and ends the content.
 func (in *Input) Head(n int) []byte {
 	if len(in.buf) < n && !in.eof {
-		want := min(n, max(2*len(in.buf), 64<<10))
-		if cap(in.buf) < want {
-			nb := make([]byte, len(in.buf), want)
+		if cap(in.buf) < n {
+			// Grow geometrically: callers ask for a little more at a time.
+			nb := make([]byte, len(in.buf), max(n, 2*cap(in.buf), 64<<10))
 			copy(nb, in.buf)
 			in.buf = nb
 		}
-		for len(in.buf) < n && !in.eof {
-			if len(in.buf) == cap(in.buf) {
-				nb := make([]byte, len(in.buf), min(n, 2*cap(in.buf)))
-				copy(nb, in.buf)
-				in.buf = nb
-			}
-			m, err := io.ReadFull(in.r, in.buf[len(in.buf):cap(in.buf)])
-			in.buf = in.buf[:len(in.buf)+m]
-			if err != nil {
-				in.eof = true
-				if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-					in.err = err
-				}
+		m, err := io.ReadFull(in.r, in.buf[len(in.buf):n])
+		in.buf = in.buf[:len(in.buf)+m]
+		if err != nil {
+			in.eof = true
+			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+				in.err = err
 			}
 		}
 	}

@@ -27,10 +27,25 @@ const maxHeaderName = 150
 // double, boolean, string (with rich inference, date and timestamp);
 // empty fields do not count.
 func classifyCSV(in *Input) (*FileSchema, bool, error) {
-	data := in.Head(sampleBytes)
-	truncated := in.Truncated(sampleBytes)
+	// Read a little first and more while the sample is incomplete: 1,000
+	// records often end well before the first megabyte.
+	for size := min(firstRead, sampleBytes); ; size = nextRead(size) {
+		fs, ok, more := classifyCSVAt(in, size)
+		if !more {
+			return fs, ok, nil
+		}
+	}
+}
+
+// classifyCSVAt classifies the first size bytes; more reports that the
+// sample is incomplete there and should be read further (never at
+// sampleBytes, the whole sample).
+func classifyCSVAt(in *Input, size int) (fs *FileSchema, ok, more bool) {
+	data := in.Head(size)
+	truncated := in.Truncated(size)
+	canRead := truncated && size < sampleBytes
 	if len(data) == 0 || bytes.IndexByte(data, 0) >= 0 {
-		return nil, false, nil
+		return nil, false, false
 	}
 	text := data
 	if truncated {
@@ -40,7 +55,7 @@ func classifyCSV(in *Input) (*FileSchema, bool, error) {
 		}
 	}
 	if !utf8.Valid(text) {
-		return nil, false, nil
+		return nil, false, false
 	}
 	text = bytes.TrimPrefix(text, []byte("\xEF\xBB\xBF"))
 	best, bestFields := byte(0), 0
@@ -61,10 +76,14 @@ func classifyCSV(in *Input) (*FileSchema, bool, error) {
 		}
 	}
 	if bestFields == 0 {
-		return nil, false, nil
+		// Too few whole lines read to tell, perhaps.
+		return nil, false, canRead
 	}
 	recs, quoted, consumed := parseCSV(text, best, sampleRecords+1)
-	fs := &FileSchema{Classification: "csv", Delimiter: string(best), Quoted: quoted}
+	if canRead && len(recs) <= sampleRecords {
+		return nil, false, true
+	}
+	fs = &FileSchema{Classification: "csv", Delimiter: string(best), Quoted: quoted}
 	ncols := len(recs[0])
 	kinds := make([]kind, ncols)
 	colKinds := func(rows [][]string) {
@@ -115,7 +134,7 @@ func classifyCSV(in *Input) (*FileSchema, bool, error) {
 	if fs.Complete {
 		fs.Bytes = int64(len(data))
 	}
-	return fs, true, nil
+	return fs, true, false
 }
 
 // csvHeader applies Glue's header heuristic to the first record, given

@@ -21,13 +21,16 @@ var errJSONTruncated = errors.New("unexpected end of data")
 // objects struct<>, arrays array<>, strings string (with rich inference,
 // ISO dates and timestamps date and timestamp).
 func classifyJSON(in *Input) (*FileSchema, bool, error) {
-	data := in.Head(sampleBytes)
+	// Read a little first and more as needed: 1,000 records often end
+	// well before the first megabyte.
+	size := min(firstRead, sampleBytes)
+	data := in.Head(size)
 	start := skipSpaceBOM(data, 0)
 	if start >= len(data) || data[start] != '{' {
 		return nil, false, nil
 	}
-	// Read on in 1 MB steps while the first record does not end.
-	limit := sampleBytes
+	// Read on while the first record does not end: up to 1 MB, then in
+	// 1 MB steps up to 10 MB.
 	for {
 		p := jsonParser{b: data, i: start, rich: in.Rich}
 		var s shape
@@ -35,19 +38,32 @@ func classifyJSON(in *Input) (*FileSchema, bool, error) {
 		if err == nil {
 			break
 		}
-		if !errors.Is(err, errJSONTruncated) || !in.Truncated(limit) || limit >= maxJSONBytes {
+		if !errors.Is(err, errJSONTruncated) || !in.Truncated(size) || size >= maxJSONBytes {
 			return nil, false, nil
 		}
-		limit += sampleBytes
-		data = in.Head(limit)
+		size = nextRead(size)
+		data = in.Head(size)
 	}
+	limit := max(size, sampleBytes)
 	fs := &FileSchema{Classification: "json", Columns: shape{kind: kStruct}}
-	truncated := in.Truncated(limit)
 	p := jsonParser{b: data, i: start, rich: in.Rich}
 	multiLine := false
+	// more reads on when the data read so far ends before the sample does.
+	more := func() bool {
+		if size >= limit || !in.Truncated(size) {
+			return false
+		}
+		size = min(nextRead(size), limit)
+		data = in.Head(size)
+		p.b = data
+		return true
+	}
 	for fs.Records < sampleRecords {
 		p.i = skipSpaceBOM(data, p.i)
 		if p.i >= len(data) {
+			if more() {
+				continue
+			}
 			break
 		}
 		begin := p.i
@@ -56,8 +72,15 @@ func classifyJSON(in *Input) (*FileSchema, bool, error) {
 			break
 		}
 		err := p.value(&fs.Columns, 0)
-		if errors.Is(err, errJSONTruncated) && truncated {
-			break // the sample ends inside a record
+		if errors.Is(err, errJSONTruncated) && in.Truncated(size) {
+			// The data read ends inside a record: read on and parse it
+			// again (what it merged so far were whole values of it), or
+			// stop at the end of the sample.
+			p.i = begin
+			if more() {
+				continue
+			}
+			break
 		}
 		if err != nil {
 			fs.Warnings = append(fs.Warnings, fmt.Sprintf("%s line %d: malformed JSON record (%v); queries of this file will fail unless the table has ignore.malformed.json", in.Key, p.line(begin), err))
@@ -70,6 +93,7 @@ func classifyJSON(in *Input) (*FileSchema, bool, error) {
 		fs.Records++
 		fs.Bytes = int64(p.i)
 	}
+	truncated := in.Truncated(size)
 	fs.Complete = !truncated && p.i >= len(data)
 	if fs.Complete {
 		fs.Bytes = int64(len(data))

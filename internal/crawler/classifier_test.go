@@ -304,3 +304,24 @@ func FuzzInfer(f *testing.F) {
 		}
 	})
 }
+
+func TestCSVSampleBounds(t *testing.T) {
+	// Long lines: the first read holds fewer than two; the classifier
+	// reads on.
+	long := strings.Repeat("x", 40<<10)
+	fs := classifyText(t, "a,b\n"+long+",1\n"+long+",2\n", false)
+	if fs == nil || fs.Records != 2 || !fs.Header {
+		t.Fatalf("got %+v", fs)
+	}
+	// More than 1,000 records: the sample stops there.
+	fs = classifyText(t, "a,b\n"+strings.Repeat("1,2\n", 5000)+"x,y\n", false)
+	if fs == nil || fs.Records != sampleRecords || fs.Complete || columns(fs) != "a bigint, b bigint" {
+		t.Fatalf("got %+v", fs)
+	}
+	// Lines of 2 KB: the first megabyte ends before 1,000 records.
+	row := strings.Repeat("y", 2000) + ",1\n"
+	fs = classifyText(t, "a,b\n"+strings.Repeat(row, 1000), false)
+	if fs == nil || fs.Records != int64((sampleBytes-4)/len(row)) || fs.Complete {
+		t.Fatalf("got records %d, complete %t", fs.Records, fs.Complete)
+	}
+}
