@@ -153,6 +153,9 @@ func (p *Path) Normalized() string {
 		case segSlice:
 			b.WriteString("[")
 			for i, v := range sg.slice {
+				if i == 2 && v == nil {
+					break
+				}
 				if i > 0 {
 					b.WriteString(":")
 				}
