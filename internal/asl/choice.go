@@ -3,7 +3,8 @@ package asl
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -92,16 +93,6 @@ func init() {
 	}
 }
 
-// choiceOpNames returns the operator names, sorted, for messages.
-func choiceOpNames() []string {
-	names := make([]string, 0, len(choiceOps))
-	for n := range choiceOps {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
 // ParseChoiceRule compiles the Choice rule v found at the JSON pointer
 // pointer. A top-level rule (top is true) must have Next and may have
 // Assign; a rule nested in And, Or or Not must have neither. A rule holds
@@ -130,7 +121,7 @@ func parseRule(v any, ptr string, top bool, errs *[]error) *ChoiceRule {
 	at := func(k string) string { return ptr + "/" + pointerToken(k) }
 	r := &ChoiceRule{}
 	var ops []string
-	for _, k := range sortedMapKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		switch k {
 		case "Next":
 			if !top {
@@ -160,7 +151,7 @@ func parseRule(v any, ptr string, top bool, errs *[]error) *ChoiceRule {
 			ops = append(ops, k)
 		default:
 			if choiceOps[k] == nil {
-				fail(at(k), "unknown field %q in a Choice rule; the fields are Next, Assign, Comment, And, Or, Not, Variable and the operators %s", k, strings.Join(choiceOpNames(), ", "))
+				fail(at(k), "unknown field %q in a Choice rule; the fields are Next, Assign, Comment, And, Or, Not, Variable and the operators %s", k, strings.Join(slices.Sorted(maps.Keys(choiceOps)), ", "))
 				continue
 			}
 			ops = append(ops, k)

@@ -2,7 +2,9 @@ package asl
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -146,7 +148,7 @@ func (p *intrinsicParser) call(depth int) (*call, error) {
 	fn := intrinsicFuncs[name]
 	if fn == nil {
 		p.pos = start
-		return nil, p.errorf("unknown intrinsic function %s; the functions are %s", name, strings.Join(intrinsicNames(), ", "))
+		return nil, p.errorf("unknown intrinsic function %s; the functions are %s", name, strings.Join(slices.Sorted(maps.Keys(intrinsicFuncs)), ", "))
 	}
 	if depth > MaxIntrinsicDepth {
 		p.pos = start

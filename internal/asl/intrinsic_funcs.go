@@ -12,9 +12,10 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -67,16 +68,6 @@ func init() {
 	} {
 		intrinsicFuncs[f.name] = f
 	}
-}
-
-// intrinsicNames returns the function names in sorted order.
-func intrinsicNames() []string {
-	names := make([]string, 0, len(intrinsicFuncs))
-	for n := range intrinsicFuncs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // jsonNumber returns the JSON number n.
@@ -516,7 +507,7 @@ func writeCanonical(b *strings.Builder, v any) {
 	switch t := v.(type) {
 	case map[string]any:
 		b.WriteByte('{')
-		for i, k := range sortedMapKeys(t) {
+		for i, k := range slices.Sorted(maps.Keys(t)) {
 			if i > 0 {
 				b.WriteByte(',')
 			}

@@ -2,7 +2,8 @@ package asl
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -300,7 +301,7 @@ func (sg *segment) apply(v any, out []any, s Scope) []any {
 	case segWildcard:
 		switch t := v.(type) {
 		case map[string]any:
-			for _, k := range sortedMapKeys(t) {
+			for _, k := range slices.Sorted(maps.Keys(t)) {
 				out = append(out, t[k])
 			}
 		case []any:
@@ -386,7 +387,7 @@ func walkDescendants(v any, f func(any)) {
 	f(v)
 	switch t := v.(type) {
 	case map[string]any:
-		for _, k := range sortedMapKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			walkDescendants(t[k], f)
 		}
 	case []any:
@@ -394,16 +395,6 @@ func walkDescendants(v any, f func(any)) {
 			walkDescendants(e, f)
 		}
 	}
-}
-
-// sortedMapKeys returns the keys of m in sorted order.
-func sortedMapKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // pathParser is a recursive-descent parser over a path's source text.

@@ -118,39 +118,31 @@ func (f filterCmp) test(v any, s Scope) bool {
 
 // filterOr parses expr || expr ...
 func (p *pathParser) filterOr() (filterExpr, error) {
-	l, err := p.filterAnd()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		p.skipSpace()
-		if !p.eat("||") {
-			return l, nil
-		}
-		r, err := p.filterAnd()
-		if err != nil {
-			return nil, err
-		}
-		l = filterOr{l, r}
-	}
+	return p.filterChain("||", p.filterAnd, func(l, r filterExpr) filterExpr { return filterOr{l, r} })
 }
 
 // filterAnd parses expr && expr ...
 func (p *pathParser) filterAnd() (filterExpr, error) {
-	l, err := p.filterUnary()
+	return p.filterChain("&&", p.filterUnary, func(l, r filterExpr) filterExpr { return filterAnd{l, r} })
+}
+
+// filterChain parses operands read by next, joined by the operator op,
+// combining them from the left with join.
+func (p *pathParser) filterChain(op string, next func() (filterExpr, error), join func(l, r filterExpr) filterExpr) (filterExpr, error) {
+	l, err := next()
 	if err != nil {
 		return nil, err
 	}
 	for {
 		p.skipSpace()
-		if !p.eat("&&") {
+		if !p.eat(op) {
 			return l, nil
 		}
-		r, err := p.filterUnary()
+		r, err := next()
 		if err != nil {
 			return nil, err
 		}
-		l = filterAnd{l, r}
+		l = join(l, r)
 	}
 }
 

@@ -3,6 +3,8 @@ package asl
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -64,7 +66,7 @@ func compileTemplate(v any, ptr string, errs *[]error) tnode {
 	switch t := v.(type) {
 	case map[string]any:
 		n := tnode{kind: tObject, fields: make([]tfield, 0, len(t))}
-		for _, k := range sortedMapKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			fptr := ptr + "/" + pointerToken(k)
 			name, dynamic := strings.CutSuffix(k, ".$")
 			if dynamic {
