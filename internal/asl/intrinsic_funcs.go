@@ -190,17 +190,42 @@ func evalFormat(c *call, args []any) (any, error) {
 	var b strings.Builder
 	b.WriteString(pieces[0])
 	for i, v := range args[1:] {
-		switch t := v.(type) {
-		case string:
-			b.WriteString(t)
-		case nil:
-			b.WriteString("null")
-		default:
-			b.WriteString(compactJSON(t))
-		}
+		writeFormatValue(&b, v)
 		b.WriteString(pieces[i+1])
 	}
 	return b.String(), nil
+}
+
+// writeFormatValue writes v as States.Format prints values: strings as
+// they are, arrays as [a, b] and objects as {key=value, key=value} (the
+// way Java prints lists and maps, with keys in sorted order here), and
+// other values as JSON.
+func writeFormatValue(b *strings.Builder, v any) {
+	switch t := v.(type) {
+	case string:
+		b.WriteString(t)
+	case []any:
+		b.WriteByte('[')
+		for i, e := range t {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeFormatValue(b, e)
+		}
+		b.WriteByte(']')
+	case map[string]any:
+		b.WriteByte('{')
+		for i, k := range slices.Sorted(maps.Keys(t)) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(k + "=")
+			writeFormatValue(b, t[k])
+		}
+		b.WriteByte('}')
+	default:
+		b.WriteString(compactJSON(t))
+	}
 }
 
 func evalStringToJSON(c *call, args []any) (any, error) {
@@ -381,12 +406,9 @@ func checkHash(c *call) string {
 }
 
 func evalHash(c *call, args []any) (any, error) {
-	data, ok := args[0].(string)
-	if !ok {
-		if args[0] == nil {
-			return nil, c.failf("argument 1 must not be null")
-		}
-		data = compactJSON(args[0])
+	data, err := c.str(args, 0)
+	if err != nil {
+		return nil, err
 	}
 	if err := c.limitChars(data, 0); err != nil {
 		return nil, err
@@ -463,7 +485,7 @@ func evalMathRandom(c *call, args []any) (any, error) {
 func evalMathAdd(c *call, args []any) (any, error) {
 	var sum int64
 	for i := range 2 {
-		n, err := c.integer(args, i, false)
+		n, err := c.integer(args, i, true)
 		if err != nil {
 			return nil, err
 		}

@@ -256,8 +256,10 @@ func compactJSON(v any) string {
 }
 
 // integerOf returns v as an int64 if it is a number. A number with a
-// fraction is rounded half away from zero when round is true and refused
-// otherwise; ok is false when v is not a number or does not fit.
+// fraction is rounded as Java's Math.round does (halves toward positive
+// infinity, so 2.5 gives 3 and -2.5 gives -2), which is what Step Functions
+// does, when round is true, and refused otherwise; ok is false when v is
+// not a number or does not fit.
 func integerOf(v any, round bool) (n int64, ok bool) {
 	s, isNum := toNumber(v)
 	if !isNum {
@@ -273,7 +275,7 @@ func integerOf(v any, round bool) (n int64, ok bool) {
 	if f != math.Trunc(f) && !round {
 		return 0, false
 	}
-	f = math.Round(f)
+	f = math.Floor(f + 0.5)
 	if f < math.MinInt64 || f >= math.MaxInt64 {
 		return 0, false
 	}
