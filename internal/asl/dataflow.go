@@ -2,7 +2,7 @@ package asl
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 )
 
 // ApplyInputPath selects a state's effective input from its raw input with
@@ -56,7 +56,7 @@ func ApplyResultPath(input, result any, p *Path, discard bool) (any, error) {
 	}
 	out, step := setAt(input, true, p.segs, result)
 	if step >= 0 {
-		return nil, newError(ErrNameResultPathMatchFailure, "Unable to apply ResultPath '%s' to input '%s': %s", p, compactJSON(input), setFailure(p, step))
+		return nil, resultPathFailure(input, p, step)
 	}
 	return out, nil
 }
@@ -111,14 +111,17 @@ func setAt(cur any, present bool, segs []segment, result any) (any, int) {
 	return nil, 0
 }
 
-// setFailure explains why step step of p could not be applied.
-func setFailure(p *Path, step int) string {
-	prefix := &Path{root: p.root, varName: p.varName, segs: p.segs[:step]}
-	switch sg := p.segs[step]; sg.kind {
-	case segChild:
-		return fmt.Sprintf("cannot set the field %q because %s is not an object", sg.name, prefix.Normalized())
-	case segIndex:
-		return fmt.Sprintf("cannot set the index %d because %s is not an array that long", sg.index, prefix.Normalized())
+// resultPathFailure is the error for step step of p failing on input,
+// worded as Step Functions words it: Unable to apply step "b" to input
+// {"a":1}, where the input is the value the step was applied to.
+func resultPathFailure(input any, p *Path, step int) error {
+	at := input
+	for _, sg := range p.segs[:step] {
+		at, _ = stepDefinite(at, sg)
 	}
-	return "unsupported step"
+	name := p.segs[step].name
+	if p.segs[step].kind == segIndex {
+		name = strconv.Itoa(p.segs[step].index)
+	}
+	return newError(ErrNameResultPathMatchFailure, "Unable to apply step %q to input %s", name, compactJSON(at))
 }

@@ -24,6 +24,9 @@ const (
 	ErrNameResultWriterFailed     = "States.ResultWriterFailed"
 	ErrNameQueryEvaluationError   = "States.QueryEvaluationError"
 	ErrNameRuntime                = "States.Runtime"
+	// ErrNameReferencePathConflict is what Step Functions reports when a
+	// reference path such as ItemsPath cannot be applied to its input.
+	ErrNameReferencePathConflict = "States.ReferencePathConflict"
 )
 
 // ErrPathNotFound reports that a path selected no node: a field that does not
