@@ -162,3 +162,17 @@ func TestSelectErrorsWrapErrPathNotFound(t *testing.T) {
 		}
 	}
 }
+
+func TestRunawayPathsAreBounded(t *testing.T) {
+	// Arrays nested 2,000 deep: $..* selects 2,000 nodes, and each of them
+	// has up to 2,000 descendants.
+	var nested any = 1.0
+	for range 2000 {
+		nested = []any{nested}
+	}
+	_, err := MustParsePath("$..*..*").Select(Scope{Input: nested})
+	var ae *Error
+	if !errors.As(err, &ae) || ae.Name != ErrNameRuntime {
+		t.Fatalf("got %v, want States.Runtime", err)
+	}
+}

@@ -44,6 +44,11 @@ type segment struct {
 	filter  filterExpr
 }
 
+// MaxSelectedNodes bounds how many nodes one step of a path may select, so
+// that paths like $..*..*..* cannot run away on a large input. A path that
+// goes beyond it fails with an [*Error] named States.Runtime.
+const MaxSelectedNodes = 1 << 20
+
 // Path is a compiled JSONPath as the Amazon States Language uses it. A path
 // starts at the state's input ($), the context object ($$) or a variable
 // ($name), and continues with dot or bracket steps, wildcards, unions,
@@ -175,7 +180,8 @@ func (p *Path) Normalized() string {
 // Select evaluates p in s. A path that can only select one node (see
 // [Path.IsReference]) returns that node, or an error wrapping
 // [ErrPathNotFound] when it does not exist; any other path returns the
-// array of the nodes it matches, possibly empty. The result shares
+// array of the nodes it matches, possibly empty, or an [*Error] when it
+// matches more than [MaxSelectedNodes]. The result shares
 // structure with s and must not be mutated.
 func (p *Path) Select(s Scope) (any, error) {
 	return p.eval(s, nil)
@@ -217,6 +223,9 @@ func (p *Path) eval(s Scope, current any) (any, error) {
 				walkDescendants(n, func(d any) { out = sg.apply(d, out, s) })
 			} else {
 				out = sg.apply(n, out, s)
+			}
+			if len(out) > MaxSelectedNodes {
+				return nil, newError(ErrNameRuntime, "The JSONPath '%s' selects more than %d nodes", p.src, MaxSelectedNodes)
 			}
 		}
 		nodes = out
