@@ -434,10 +434,14 @@ func scopeName(statesPtr string) string {
 
 // suggest returns ` (did you mean "x"?)` for a near name.
 func suggest(name string, names []string) string {
-	best, bestDist := "", min(3, len(name)/3+1)
 	if len(name) < 3 {
 		return ""
 	}
+	limit := 1
+	if len(name) >= 5 {
+		limit = 2
+	}
+	best, bestDist := "", limit+1
 	for _, n := range names {
 		if d := editDistance(strings.ToLower(name), strings.ToLower(n)); d < bestDist {
 			best, bestDist = n, d
