@@ -192,7 +192,7 @@ func value(fd field, text, s string) (int, *SyntaxError) {
 	if err == nil && s[0] != '+' && s[0] != '-' && v >= fd.min && v <= fd.max {
 		return v, nil
 	}
-	msg := fmt.Sprintf("%q is not a %s: want %d-%d", s, singular(fd), fd.min, fd.max)
+	msg := fmt.Sprintf("%q is not a valid %s: want %d-%d", s, singular(fd), fd.min, fd.max)
 	if fd.names != nil {
 		msg += fmt.Sprintf(" or %s-%s", fd.names[0], fd.names[len(fd.names)-1])
 	}
