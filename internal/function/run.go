@@ -75,7 +75,8 @@ const (
 
 // run runs f's process on input and fills inv.
 func (s *Service) run(ctx context.Context, f *Function, input []byte, inv *Invocation) error {
-	start := s.now()
+	// Functions run in real time, whatever the service's clock.
+	start := time.Now()
 	timeout := time.Duration(f.Timeout) * time.Second
 	deadline := start.Add(timeout)
 	fail := func(name, errType, msg string, extra map[string]any) *Error {
@@ -193,7 +194,7 @@ func (s *Service) run(ctx context.Context, f *Function, input []byte, inv *Invoc
 	inW.Close()
 	outR.Close()
 	errR.Close()
-	inv.Duration = s.now().Sub(start)
+	inv.Duration = time.Since(start)
 	inv.Log = tail.String()
 
 	switch {
@@ -312,15 +313,8 @@ func excerpt(b []byte) string {
 
 // lastLines returns the last n lines of s.
 func lastLines(s string, n int) string {
-	s = strings.TrimRight(s, "\n")
-	i := len(s)
-	for ; n > 0 && i > 0; n-- {
-		i = strings.LastIndexByte(s[:i], '\n')
-		if i < 0 {
-			return s
-		}
-	}
-	return s[i+1:]
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // tailBuffer keeps the last logTail bytes written to it.
