@@ -1,7 +1,6 @@
 package workflow
 
 import (
-	"sync"
 	"time"
 )
 
@@ -76,33 +75,4 @@ func (e Event) MarshalMap() map[string]any {
 		m[e.DetailsKey()] = e.Details
 	}
 	return m
-}
-
-// history is an execution's event log. Parallel branches and Map
-// iterations append concurrently; each thread of execution chains its
-// events through previousEventId.
-type history struct {
-	mu     sync.Mutex
-	events []Event
-	clock  Clock
-	sink   func(Event) error // persists each event; nil keeps them in memory only
-}
-
-// add appends an event after prev (0 for none) and returns its id.
-func (h *history) add(prev int64, typ string, details map[string]any) int64 {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	id := int64(len(h.events) + 1)
-	e := Event{ID: id, PreviousEventID: prev, Timestamp: h.clock.Now(), Type: typ, Details: details}
-	h.events = append(h.events, e)
-	if h.sink != nil {
-		_ = h.sink(e) // the sink reports its own failures
-	}
-	return id
-}
-
-func (h *history) snapshot() []Event {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]Event(nil), h.events...)
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -33,6 +34,12 @@ type Options struct {
 	// MaxInlineConcurrency caps the iterations of an inline Map that
 	// run at once (AWS: 40).
 	MaxInlineConcurrency int
+	// Store records executions; nil keeps each Run's execution in
+	// memory.
+	Store Store
+	// StopPoll is how often a running execution checks the store for a
+	// StopExecution from another process.
+	StopPoll time.Duration
 }
 
 // DefaultOptions returns the options of a Runner on the system clock
@@ -44,6 +51,7 @@ func DefaultOptions() Options {
 		Tasks:                NewRegistry(),
 		MaxPayloadBytes:      MaxPayloadBytes,
 		MaxInlineConcurrency: 40,
+		StopPoll:             200 * time.Millisecond,
 	}
 }
 
@@ -70,6 +78,9 @@ func NewRunner(opts Options) *Runner {
 	if opts.MaxInlineConcurrency == 0 {
 		opts.MaxInlineConcurrency = d.MaxInlineConcurrency
 	}
+	if opts.StopPoll <= 0 {
+		opts.StopPoll = d.StopPoll
+	}
 	return &Runner{opts: opts}
 }
 
@@ -83,19 +94,43 @@ type ExecutionInfo struct {
 
 // Result is a finished execution.
 type Result struct {
-	Status    Status
-	Output    any
-	Error     string
-	Cause     string
-	StartDate time.Time
-	StopDate  time.Time
-	Events    []Event
+	Execution
+	Events []Event
 }
 
-// Run executes def on input to its end and returns how it ended. The
-// error is non-nil only when the execution could not run at all (an
-// input that is not JSON, ...); failed executions are a Result.
+// Run records an execution of def in the runner's store (a new MemStore
+// when Options.Store is nil) and runs it to its end. The error is
+// non-nil only when the execution could not run at all; failed
+// executions are a Result.
 func (r *Runner) Run(ctx context.Context, def *asl.Definition, input any, info ExecutionInfo) (*Result, error) {
+	store := r.opts.Store
+	if store == nil {
+		store = NewMemStore()
+	}
+	e, _, err := r.create(ctx, store, def, "", input, info)
+	if err != nil {
+		return nil, err
+	}
+	return r.resume(ctx, store, def, e, true)
+}
+
+// Create records a new execution of the definition src (which must
+// parse) without running it; Resume runs it. An execution with the same
+// name and input is returned as it is (created=false), as StartExecution
+// is idempotent; the same name with another input is
+// ErrExecutionAlreadyExists.
+func (r *Runner) Create(ctx context.Context, src string, input any, info ExecutionInfo) (*Execution, bool, error) {
+	def, err := asl.Parse([]byte(src))
+	if err != nil {
+		return nil, false, err
+	}
+	if r.opts.Store == nil {
+		return nil, false, errors.New("workflow: Create needs a Store")
+	}
+	return r.create(ctx, r.opts.Store, def, src, input, info)
+}
+
+func (r *Runner) create(ctx context.Context, store Store, def *asl.Definition, src string, input any, info ExecutionInfo) (*Execution, bool, error) {
 	if info.Name == "" {
 		info.Name = uuid.NewString()
 	}
@@ -108,57 +143,141 @@ func (r *Runner) Run(ctx context.Context, def *asl.Definition, input any, info E
 	if info.ARN == "" {
 		info.ARN = "arn:aws:states:us-east-1:000000000000:execution:" + info.Machine + ":" + info.Name
 	}
-	x := &execution{r: r, def: def, info: info, input: input, hist: &history{clock: r.opts.Clock}}
-	x.start = r.opts.Clock.Now()
-	if def.TimeoutSeconds > 0 {
-		x.deadline = x.start.Add(time.Duration(def.TimeoutSeconds) * time.Second)
+	now := r.opts.Clock.Now().UTC().Truncate(time.Millisecond)
+	e := &Execution{ARN: info.ARN, Name: info.Name, StateMachineARN: info.StateMachineARN, Machine: info.Machine,
+		Definition: src, Status: StatusRunning, Input: input, StartDate: now}
+	root := &Thread{ID: "root", State: def.StartAt, Phase: PhaseEnter, Input: input, PrevEventID: 1}
+	first := &Checkpoint{
+		Events: []Event{{ID: 1, Timestamp: now, Type: "ExecutionStarted", Details: map[string]any{
+			"input": encodeJSON(input), "inputDetails": map[string]any{"truncated": false}, "roleArn": info.RoleARN,
+		}}},
+		Threads: []*Thread{root},
 	}
-	status := StatusRunning
-	res := &Result{StartDate: x.start}
-	started := x.hist.add(0, "ExecutionStarted", map[string]any{
-		"input": x.encode(input), "inputDetails": map[string]any{"truncated": false}, "roleArn": info.RoleARN,
-	})
-	var out any
-	var f *failure
-	if n := x.size(input); n > r.opts.MaxPayloadBytes {
-		f = &failure{asl.ErrNameDataLimitExceeded, fmt.Sprintf("The execution input is %d bytes; the limit is %d", n, r.opts.MaxPayloadBytes)}
-	} else {
-		runCtx, cancel := context.WithCancel(ctx)
-		if !x.deadline.IsZero() {
-			if _, virtual := r.opts.Clock.(*VirtualClock); !virtual {
-				runCtx, cancel = context.WithDeadline(ctx, x.deadline)
-			}
+	old, created, err := store.CreateExecution(ctx, e, first)
+	if err != nil {
+		return nil, false, err
+	}
+	if !created {
+		if encodeJSON(old.Input) != encodeJSON(input) {
+			return nil, false, fmt.Errorf("execution %s: %w", info.Name, ErrExecutionAlreadyExists)
 		}
-		var last int64
-		out, last, f = x.runMachine(runCtx, def, input, newScope(nil), nil, started)
-		cancel()
-		started = last
+		return old, false, nil
 	}
-	switch {
-	case f == nil:
-		status = StatusSucceeded
-		res.Output = out
-		x.hist.add(started, "ExecutionSucceeded", map[string]any{"output": x.encode(out), "outputDetails": map[string]any{"truncated": false}})
-	case f.Name == asl.ErrNameTimeout && x.timedOut.Load():
-		status = StatusTimedOut
-		res.Error, res.Cause = f.Name, f.Cause
-		x.hist.add(started, "ExecutionTimedOut", map[string]any{"error": f.Name, "cause": f.Cause})
-	case ctx.Err() != nil:
-		status = StatusAborted
-		res.Error, res.Cause = "States.Aborted", "The execution was stopped"
-		x.hist.add(started, "ExecutionAborted", map[string]any{"error": res.Error, "cause": res.Cause})
-	default:
-		status = StatusFailed
-		res.Error, res.Cause = f.Name, f.Cause
-		x.hist.add(started, "ExecutionFailed", map[string]any{"error": f.Name, "cause": f.Cause})
+	return e, true, nil
+}
+
+// Resume runs a recorded execution from its last committed transition
+// to its end; an execution that has ended is returned as it is.
+func (r *Runner) Resume(ctx context.Context, arn string) (*Result, error) {
+	if r.opts.Store == nil {
+		return nil, errors.New("workflow: Resume needs a Store")
 	}
-	if _, err := Transition(StatusRunning, status); err != nil {
+	e, err := r.opts.Store.GetExecution(ctx, arn)
+	if err != nil {
 		return nil, err
 	}
-	res.Status = status
-	res.StopDate = r.opts.Clock.Now()
-	res.Events = x.hist.snapshot()
-	return res, nil
+	def, err := asl.Parse([]byte(e.Definition))
+	if err != nil {
+		return nil, fmt.Errorf("workflow: execution %s: its definition no longer parses: %w", arn, err)
+	}
+	return r.resume(ctx, r.opts.Store, def, e, false)
+}
+
+// resume runs e to its end. When ctx ends first, the execution is
+// aborted if abortOnCancel (an execution of this process only), and
+// otherwise left RUNNING for another process to resume (this process is
+// stopping).
+func (r *Runner) resume(ctx context.Context, store Store, def *asl.Definition, e *Execution, abortOnCancel bool) (*Result, error) {
+	if e.Status.Terminal() {
+		return r.result(ctx, store, e.ARN)
+	}
+	threads, err := store.Threads(ctx, e.ARN)
+	if err != nil {
+		return nil, err
+	}
+	history, err := store.History(ctx, e.ARN)
+	if err != nil {
+		return nil, err
+	}
+	x := &execution{r: r, store: store, def: def, rec: e, threads: map[string]*Thread{}}
+	for _, t := range threads {
+		x.threads[t.ID] = t
+	}
+	for _, ev := range history {
+		x.nextID = max(x.nextID, ev.ID)
+	}
+	x.nextID++
+	if def.TimeoutSeconds > 0 {
+		x.deadline = e.StartDate.Add(time.Duration(def.TimeoutSeconds) * time.Second)
+	}
+	root := x.threads["root"]
+	if root == nil {
+		return nil, fmt.Errorf("workflow: execution %s has no root thread", e.ARN)
+	}
+	t := x.thread(root, nil)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	x.cancel = cancel
+	if !x.deadline.IsZero() {
+		if _, virtual := r.opts.Clock.(*VirtualClock); !virtual {
+			runCtx, cancel = context.WithDeadline(runCtx, x.deadline)
+			defer cancel()
+		}
+	}
+	stopWatch := x.watchStop(runCtx, cancel)
+	var out any
+	var f *failure
+	if n := len(encodeJSON(e.Input)); n > r.opts.MaxPayloadBytes {
+		f = &failure{asl.ErrNameDataLimitExceeded, fmt.Sprintf("The execution input is %d bytes; the limit is %d", n, r.opts.MaxPayloadBytes)}
+	} else {
+		out, f = x.runMachine(runCtx, t, def)
+	}
+	stopWatch()
+	if x.storeErr != nil {
+		return nil, x.storeErr
+	}
+	end := &Execution{StopDate: r.opts.Clock.Now().UTC().Truncate(time.Millisecond)}
+	switch {
+	case f == nil:
+		end.Status, end.Output = StatusSucceeded, out
+		t.event("ExecutionSucceeded", map[string]any{"output": encodeJSON(out), "outputDetails": map[string]any{"truncated": false}})
+		t.rec.Phase, t.rec.Output = PhaseDone, out
+	case f.Name == asl.ErrNameTimeout && x.timedOut.Load():
+		end.Status, end.Error, end.Cause = StatusTimedOut, f.Name, f.Cause
+		t.event("ExecutionTimedOut", map[string]any{"error": f.Name, "cause": f.Cause})
+		t.rec.Phase = PhaseFailed
+	case x.stopRequested.Load() || ctx.Err() != nil && abortOnCancel:
+		end.Status, end.Error, end.Cause = StatusAborted, "States.Aborted", "The execution was stopped"
+		t.event("ExecutionAborted", map[string]any{"error": end.Error, "cause": end.Cause})
+		t.rec.Phase = PhaseAborted
+	case ctx.Err() != nil:
+		// This process is stopping: the execution stays RUNNING, to be
+		// resumed from its last transition.
+		return nil, ctx.Err()
+	default:
+		end.Status, end.Error, end.Cause = StatusFailed, f.Name, f.Cause
+		t.event("ExecutionFailed", map[string]any{"error": f.Name, "cause": f.Cause})
+		t.rec.Phase, t.rec.Error, t.rec.Cause = PhaseFailed, f.Name, f.Cause
+	}
+	if _, err := Transition(StatusRunning, end.Status); err != nil {
+		return nil, err
+	}
+	if err := t.commit(context.WithoutCancel(ctx), end); err != nil {
+		return nil, err
+	}
+	return r.result(ctx, store, e.ARN)
+}
+
+func (r *Runner) result(ctx context.Context, store Store, arn string) (*Result, error) {
+	e, err := store.GetExecution(context.WithoutCancel(ctx), arn)
+	if err != nil {
+		return nil, err
+	}
+	events, err := store.History(context.WithoutCancel(ctx), arn)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Execution: *e, Events: events}, nil
 }
 
 // failure is an error raised in a state, with its Step Functions name.
@@ -180,22 +299,112 @@ func failureOf(err error, defaultName string) *failure {
 
 type execution struct {
 	r        *Runner
+	store    Store
 	def      *asl.Definition
-	info     ExecutionInfo
-	input    any
-	start    time.Time
+	rec      *Execution
 	deadline time.Time
-	timedOut atomicBool
-	hist     *history
+	timedOut atomic.Bool
+	cancel   context.CancelFunc
+	// stopRequested is set when StopExecution asked for the abort.
+	stopRequested atomic.Bool
+
+	mu       sync.Mutex // commits: ids are given in commit order
+	nextID   int64
+	threads  map[string]*Thread // as loaded, to find children on resume
+	storeErr error
 }
 
-type atomicBool struct {
-	mu sync.Mutex
-	v  bool
+// watchStop polls the store for a stop request from another process and
+// cancels the run when one comes; it returns a function that ends the
+// polling.
+func (x *execution) watchStop(ctx context.Context, cancel context.CancelFunc) func() {
+	if _, mem := x.store.(*MemStore); mem {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(x.r.opts.StopPoll)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				e, err := x.store.GetExecution(ctx, x.rec.ARN)
+				if err == nil && e.StopRequested {
+					x.stopRequested.Store(true)
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
-func (b *atomicBool) Store(v bool) { b.mu.Lock(); b.v = v; b.mu.Unlock() }
-func (b *atomicBool) Load() bool   { b.mu.Lock(); defer b.mu.Unlock(); return b.v }
+// thread is one running thread of an execution: its durable record, its
+// events not yet committed, and its variables.
+type thread struct {
+	x       *execution
+	rec     *Thread
+	pending []Event
+	scope   *scope
+}
+
+func (x *execution) thread(rec *Thread, parent *thread) *thread {
+	var ps *scope
+	if parent != nil {
+		ps = parent.scope
+	}
+	sc := newScope(ps)
+	for k, v := range rec.Vars {
+		sc.vals[k] = v
+	}
+	return &thread{x: x, rec: rec, scope: sc}
+}
+
+// event adds an event to the thread's next commit.
+func (t *thread) event(typ string, details map[string]any) {
+	t.pending = append(t.pending, Event{Timestamp: t.x.r.opts.Clock.Now(), Type: typ, Details: details})
+}
+
+// commit writes the thread's pending events and its record, and end when
+// the execution ends, in one transaction. Events get their ids here, in
+// commit order, each following the thread's previous event.
+func (t *thread) commit(ctx context.Context, end *Execution) error {
+	x := t.x
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.storeErr != nil {
+		return x.storeErr
+	}
+	events := make([]Event, len(t.pending))
+	prev := t.rec.PrevEventID
+	for i, ev := range t.pending {
+		ev.ID, ev.PreviousEventID = x.nextID, prev
+		prev = ev.ID
+		x.nextID++
+		events[i] = ev
+	}
+	rec := *t.rec
+	rec.PrevEventID = prev
+	rec.Vars = t.scope.own()
+	c := &Checkpoint{Events: events, Threads: []*Thread{&rec}, End: end}
+	if err := x.store.Commit(context.WithoutCancel(ctx), x.rec.ARN, c); err != nil {
+		x.storeErr = fmt.Errorf("workflow: execution %s: record a transition: %w", x.rec.ARN, err)
+		if x.cancel != nil {
+			x.cancel()
+		}
+		return x.storeErr
+	}
+	t.rec.PrevEventID = prev
+	t.pending = t.pending[:0]
+	return nil
+}
 
 // scope holds variables (Assign). Parallel branches and Map iterations
 // read their parent's variables and assign their own.
@@ -227,8 +436,22 @@ func (s *scope) setAll(vals map[string]any) {
 	}
 }
 
-// encode renders a JSON value as history events hold it.
-func (x *execution) encode(v any) string {
+// own returns a copy of the scope's own variables, nil if none.
+func (s *scope) own() map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.vals) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(s.vals))
+	for k, v := range s.vals {
+		out[k] = v
+	}
+	return out
+}
+
+// encodeJSON renders a JSON value as history events hold it.
+func encodeJSON(v any) string {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -238,7 +461,9 @@ func (x *execution) encode(v any) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-func (x *execution) size(v any) int { return len(x.encode(v)) }
+func (x *execution) encode(v any) string { return encodeJSON(v) }
+
+func (x *execution) size(v any) int { return len(encodeJSON(v)) }
 
 // isoTime formats a time as the context object does: milliseconds,
 // trailing zeros dropped.
@@ -248,15 +473,16 @@ func isoTime(t time.Time) string {
 
 // contextObject builds $$ for a state.
 func (x *execution) contextObject(st *asl.State, entered time.Time, retries int, item map[string]any) map[string]any {
+	e := x.rec
 	c := map[string]any{
 		"Execution": map[string]any{
-			"Id": x.info.ARN, "Input": x.input, "Name": x.info.Name, "RoleArn": x.info.RoleARN,
-			"StartTime": isoTime(x.start), "RedriveCount": json.Number("0"),
+			"Id": e.ARN, "Input": e.Input, "Name": e.Name, "RoleArn": "",
+			"StartTime": isoTime(e.StartDate), "RedriveCount": json.Number(strconv.Itoa(e.RedriveCount)),
 		},
 		"State": map[string]any{
 			"EnteredTime": isoTime(entered), "Name": st.Name, "RetryCount": json.Number(strconv.Itoa(retries)),
 		},
-		"StateMachine": map[string]any{"Id": x.info.StateMachineARN, "Name": x.info.Machine},
+		"StateMachine": map[string]any{"Id": e.StateMachineARN, "Name": e.Machine},
 	}
 	if st.Type == asl.TypeTask {
 		c["Task"] = map[string]any{"Token": uuid.NewString()}
@@ -267,24 +493,30 @@ func (x *execution) contextObject(st *asl.State, entered time.Time, retries int,
 	return c
 }
 
-// runMachine runs def from its StartAt on input; it returns the output,
-// the id of its last event, or the failure that ended it.
-func (x *execution) runMachine(ctx context.Context, def *asl.Definition, input any, sc *scope, item map[string]any, prev int64) (any, int64, *failure) {
-	name := def.StartAt
+// runMachine runs the thread's machine from its current position to its
+// end; it returns the output or the failure that ended it, with the
+// thread's last events pending for the caller to commit with its end.
+func (x *execution) runMachine(ctx context.Context, t *thread, def *asl.Definition) (any, *failure) {
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, prev, x.stopped(err)
+			return nil, x.stopped(err)
 		}
-		st := def.States[name]
-		r := x.runState(ctx, st, input, sc, prev)
-		prev = r.last
+		st, ok := def.States[t.rec.State]
+		if !ok {
+			return nil, &failure{asl.ErrNameRuntime, fmt.Sprintf("the state %q is not in the definition", t.rec.State)}
+		}
+		r := x.runState(ctx, t, st)
 		if r.fail != nil {
-			return nil, prev, r.fail
+			return nil, r.fail
 		}
 		if r.end {
-			return r.output, prev, nil
+			return r.output, nil
 		}
-		name, input = r.next, r.output
+		t.rec.State, t.rec.Input, t.rec.Phase = r.next, r.output, PhaseEnter
+		t.rec.Until, t.rec.Retries, t.rec.Attempt = time.Time{}, nil, 0
+		if err := t.commit(ctx, nil); err != nil {
+			return nil, &failure{asl.ErrNameRuntime, err.Error()}
+		}
 	}
 }
 
@@ -297,18 +529,18 @@ func (x *execution) stopped(err error) *failure {
 	return &failure{"States.Aborted", "The execution was stopped"}
 }
 
-// sleep waits d on the execution's clock, failing with States.Timeout
-// when the execution's deadline comes first.
-func (x *execution) sleep(ctx context.Context, d time.Duration) *failure {
+// sleepUntil waits until the time on the execution's clock, failing with
+// States.Timeout when the execution's deadline comes first.
+func (x *execution) sleepUntil(ctx context.Context, until time.Time) *failure {
 	clock := x.r.opts.Clock
-	if !x.deadline.IsZero() && clock.Now().Add(d).After(x.deadline) {
+	if !x.deadline.IsZero() && until.After(x.deadline) {
 		if err := clock.Sleep(ctx, x.deadline.Sub(clock.Now())); err != nil {
 			return x.stopped(err)
 		}
 		x.timedOut.Store(true)
 		return &failure{asl.ErrNameTimeout, fmt.Sprintf("The execution ran longer than its TimeoutSeconds (%d)", x.def.TimeoutSeconds)}
 	}
-	if err := clock.Sleep(ctx, d); err != nil {
+	if err := clock.Sleep(ctx, until.Sub(clock.Now())); err != nil {
 		return x.stopped(err)
 	}
 	return nil
@@ -319,17 +551,26 @@ type stateResult struct {
 	next   string
 	end    bool
 	fail   *failure
-	last   int64
 }
 
-// runState runs one state on its raw input.
-func (x *execution) runState(ctx context.Context, st *asl.State, raw any, sc *scope, prev int64) stateResult {
-	entered := x.r.opts.Clock.Now()
+// runState runs the thread's current state, from the phase its record
+// is in: entering it, or resuming its work, wait or retry.
+func (x *execution) runState(ctx context.Context, t *thread, st *asl.State) stateResult {
 	typ := string(st.Type)
-	prev = x.hist.add(prev, typ+"StateEntered", map[string]any{
-		"name": st.Name, "input": x.encode(raw), "inputDetails": map[string]any{"truncated": false},
-	})
-	s := &stateRun{x: x, st: st, raw: raw, sc: sc, entered: entered, prev: prev}
+	if t.rec.Phase == PhaseEnter {
+		t.rec.Entered = x.r.opts.Clock.Now()
+		t.rec.Phase, t.rec.Retries, t.rec.Attempt = PhaseRun, make([]int, len(st.Retry)), 0
+		t.event(typ+"StateEntered", map[string]any{
+			"name": st.Name, "input": x.encode(t.rec.Input), "inputDetails": map[string]any{"truncated": false},
+		})
+	}
+	if len(t.rec.Retries) != len(st.Retry) {
+		t.rec.Retries = make([]int, len(st.Retry))
+	}
+	s := &stateRun{x: x, t: t, st: st, raw: t.rec.Input, sc: t.scope, entered: t.rec.Entered}
+	for _, n := range t.rec.Retries {
+		s.retries += n
+	}
 	out, next, f := s.run(ctx)
 	if f == nil {
 		if n := x.size(out); n > x.r.opts.MaxPayloadBytes {
@@ -337,30 +578,30 @@ func (x *execution) runState(ctx context.Context, st *asl.State, raw any, sc *sc
 		}
 	}
 	if f != nil {
-		return stateResult{fail: f, last: s.prev}
+		return stateResult{fail: f}
 	}
 	if st.Type != asl.TypeFail {
 		details := map[string]any{"name": st.Name, "output": x.encode(out), "outputDetails": map[string]any{"truncated": false}}
 		if s.assigned != nil {
 			details["assignedVariables"] = s.assigned
 		}
-		s.prev = x.hist.add(s.prev, typ+"StateExited", details)
+		t.event(typ+"StateExited", details)
 	}
 	end := st.End || st.Type == asl.TypeSucceed
 	if next == "" && !end && st.Type != asl.TypeChoice {
 		end = true
 	}
-	return stateResult{output: out, next: next, end: end && next == "", last: s.prev}
+	return stateResult{output: out, next: next, end: end && next == ""}
 }
 
-// stateRun is one visit of a state.
+// stateRun is one visit of a state by a thread.
 type stateRun struct {
 	x        *execution
+	t        *thread
 	st       *asl.State
 	raw      any
 	sc       *scope
 	entered  time.Time
-	prev     int64
 	retries  int
 	assigned map[string]any // variables assigned, for the history
 }
@@ -435,8 +676,15 @@ func (s *stateRun) run(ctx context.Context) (out any, next string, f *failure) {
 			return s.catch(f)
 		}
 	}
-	retried := make([]int, len(st.Retry))
+	t := s.t
 	for {
+		if t.rec.Phase == PhaseRetry {
+			// Resumed, or just failed: wait for the retry's time.
+			if sf := s.x.sleepUntil(ctx, t.rec.Until); sf != nil {
+				return nil, "", sf
+			}
+			t.rec.Phase, t.rec.Until = PhaseRun, time.Time{}
+		}
 		result, f := s.attempt(ctx, params, effective)
 		if f == nil {
 			if st.ResultSelector != nil {
@@ -450,14 +698,16 @@ func (s *stateRun) run(ctx context.Context) (out any, next string, f *failure) {
 			return nil, "", f
 		}
 		i := s.retrier(f.Name)
-		if i < 0 || retried[i] >= st.Retry[i].MaxAttempts {
+		if i < 0 || t.rec.Retries[i] >= st.Retry[i].MaxAttempts {
 			return s.catch(f)
 		}
-		delay := retryDelay(st.Retry[i], retried[i])
-		retried[i]++
+		delay := retryDelay(st.Retry[i], t.rec.Retries[i])
+		t.rec.Retries[i]++
+		t.rec.Attempt++
 		s.retries++
-		if sf := s.x.sleep(ctx, delay); sf != nil {
-			return nil, "", sf
+		t.rec.Phase, t.rec.Until = PhaseRetry, s.x.r.opts.Clock.Now().Add(delay)
+		if err := t.commit(ctx, nil); err != nil {
+			return nil, "", &failure{asl.ErrNameRuntime, err.Error()}
 		}
 	}
 }
@@ -628,41 +878,48 @@ func (s *stateRun) fail() *failure {
 }
 
 func (s *stateRun) wait(ctx context.Context, effective any) *failure {
-	st := s.st
+	st, t := s.st, s.t
 	clock := s.x.r.opts.Clock
-	var d time.Duration
-	switch {
-	case st.Seconds.Path != nil:
-		v, err := st.Seconds.Path.Select(s.scope(effective, nil))
-		if err != nil {
-			return failureOf(err, asl.ErrNameRuntime)
+	if t.rec.Phase != PhaseWait {
+		var until time.Time
+		switch {
+		case st.Seconds.Path != nil:
+			v, err := st.Seconds.Path.Select(s.scope(effective, nil))
+			if err != nil {
+				return failureOf(err, asl.ErrNameRuntime)
+			}
+			n, ok := v.(json.Number)
+			secs, perr := n.Int64()
+			if !ok || perr != nil || secs < 0 {
+				return &failure{asl.ErrNameRuntime, fmt.Sprintf("The SecondsPath '%s' of the Wait state '%s' gave %s, not a non-negative integer", st.Seconds.Path, st.Name, s.x.encode(v))}
+			}
+			until = clock.Now().Add(time.Duration(secs) * time.Second)
+		case st.Seconds.Set:
+			until = clock.Now().Add(time.Duration(st.Seconds.Value) * time.Second)
+		case st.HasTimestamp:
+			until = st.Timestamp
+		case st.TimestampPath != nil:
+			v, err := st.TimestampPath.Select(s.scope(effective, nil))
+			if err != nil {
+				return failureOf(err, asl.ErrNameRuntime)
+			}
+			str, _ := v.(string)
+			ts, terr := asl.ParseTimestamp(str)
+			if terr != nil {
+				return &failure{asl.ErrNameRuntime, fmt.Sprintf("The TimestampPath '%s' of the Wait state '%s' gave %s: %v", st.TimestampPath, st.Name, s.x.encode(v), terr)}
+			}
+			until = ts
 		}
-		n, ok := v.(json.Number)
-		secs, perr := n.Int64()
-		if !ok || perr != nil || secs < 0 {
-			return &failure{asl.ErrNameRuntime, fmt.Sprintf("The SecondsPath '%s' of the Wait state '%s' gave %s, not a non-negative integer", st.Seconds.Path, st.Name, s.x.encode(v))}
+		if !until.After(clock.Now()) {
+			return nil
 		}
-		d = time.Duration(secs) * time.Second
-	case st.Seconds.Set:
-		d = time.Duration(st.Seconds.Value) * time.Second
-	case st.HasTimestamp:
-		d = st.Timestamp.Sub(clock.Now())
-	case st.TimestampPath != nil:
-		v, err := st.TimestampPath.Select(s.scope(effective, nil))
-		if err != nil {
-			return failureOf(err, asl.ErrNameRuntime)
+		// The timer is durable: a resumed execution waits for what is left.
+		t.rec.Phase, t.rec.Until = PhaseWait, until
+		if err := t.commit(ctx, nil); err != nil {
+			return &failure{asl.ErrNameRuntime, err.Error()}
 		}
-		str, _ := v.(string)
-		t, terr := asl.ParseTimestamp(str)
-		if terr != nil {
-			return &failure{asl.ErrNameRuntime, fmt.Sprintf("The TimestampPath '%s' of the Wait state '%s' gave %s: %v", st.TimestampPath, st.Name, s.x.encode(v), terr)}
-		}
-		d = t.Sub(clock.Now())
 	}
-	if d <= 0 {
-		return nil
-	}
-	return s.x.sleep(ctx, d)
+	return s.x.sleepUntil(ctx, t.rec.Until)
 }
 
 // attempt runs a Task, Parallel or Map once on its parameters.

@@ -53,12 +53,17 @@ func (s *stateRun) task(ctx context.Context, params, effective any) (any, *failu
 	if timeout > 0 {
 		scheduled["timeoutInSeconds"] = timeout
 	}
-	s.prev = x.hist.add(s.prev, prefix+"Scheduled", scheduled)
+	s.t.event(prefix+"Scheduled", scheduled)
 	ids := map[string]any{"resourceType": typ, "resource": name}
 	if lambda {
 		ids = nil
 	}
-	s.prev = x.hist.add(s.prev, prefix+"Started", ids)
+	s.t.event(prefix+"Started", ids)
+	// Committed before the task runs: the history shows it running, and
+	// a process that stops now runs the task again when it resumes.
+	if err := s.t.commit(ctx, nil); err != nil {
+		return nil, &failure{asl.ErrNameRuntime, err.Error()}
+	}
 	// Tasks run in real time, on any clock.
 	tctx, cancel := ctx, context.CancelFunc(func() {})
 	if timeout > 0 {
@@ -78,16 +83,16 @@ func (s *stateRun) task(ctx context.Context, params, effective any) (any, *failu
 	switch {
 	case timedOut:
 		f := &failure{asl.ErrNameTimeout, fmt.Sprintf("The task did not finish within its TimeoutSeconds (%d)", timeout)}
-		s.prev = x.hist.add(s.prev, prefix+"TimedOut", details(map[string]any{"error": f.Name, "cause": f.Cause}))
+		s.t.event(prefix+"TimedOut", details(map[string]any{"error": f.Name, "cause": f.Cause}))
 		return nil, f
 	case ctx.Err() != nil:
 		return nil, x.stopped(ctx.Err())
 	case err != nil:
 		f := failureOf(err, asl.ErrNameTaskFailed)
-		s.prev = x.hist.add(s.prev, prefix+"Failed", details(map[string]any{"error": f.Name, "cause": f.Cause}))
+		s.t.event(prefix+"Failed", details(map[string]any{"error": f.Name, "cause": f.Cause}))
 		return nil, f
 	}
-	s.prev = x.hist.add(s.prev, prefix+"Succeeded", details(map[string]any{"output": x.encode(out), "outputDetails": map[string]any{"truncated": false}}))
+	s.t.event(prefix+"Succeeded", details(map[string]any{"output": x.encode(out), "outputDetails": map[string]any{"truncated": false}}))
 	return out, nil
 }
 
@@ -118,23 +123,105 @@ func (s *stateRun) seconds(v asl.IntOrPath, effective any, field string) (int, *
 	return int(i), nil
 }
 
+// startChildren records that a Parallel or Map state's attempt starts
+// its branches or items (once: a resumed state has started them).
+func (s *stateRun) startChildren(ctx context.Context, event string, details map[string]any) *failure {
+	t := s.t
+	if t.rec.Phase == PhaseChildren {
+		return nil // resumed: already started
+	}
+	t.event(event, details)
+	t.rec.Phase = PhaseChildren
+	if err := t.commit(ctx, nil); err != nil {
+		return &failure{asl.ErrNameRuntime, err.Error()}
+	}
+	return nil
+}
+
+// childID names the thread of branch or item i of the state's current
+// attempt.
+func (s *stateRun) childID(i int) string {
+	return fmt.Sprintf("%s/%s#%d/%d", s.t.rec.ID, s.st.Name, s.t.rec.Attempt, i)
+}
+
+// child returns the thread of branch or item i: resumed from its record,
+// or new at the machine's StartAt with input (from newInput, called only
+// for a new thread).
+func (s *stateRun) child(i int, machine *asl.Definition, newInput func() (any, *failure)) (c *thread, isNew bool, f *failure) {
+	x := s.x
+	id := s.childID(i)
+	x.mu.Lock()
+	rec := x.threads[id]
+	x.mu.Unlock()
+	if rec != nil {
+		return x.thread(rec, s.t), false, nil
+	}
+	in, f := newInput()
+	if f != nil {
+		return nil, false, f
+	}
+	x.mu.Lock()
+	prev := s.t.rec.PrevEventID
+	x.mu.Unlock()
+	rec = &Thread{ID: id, Parent: s.t.rec.ID, State: machine.StartAt, Phase: PhaseEnter, Input: in, PrevEventID: prev}
+	return x.thread(rec, s.t), true, nil
+}
+
+// runChild runs a child thread to its end and commits the end (with
+// the events in last); a child stopped because the process is stopping
+// commits nothing, to be resumed.
+func (s *stateRun) runChild(ctx, outer context.Context, c *thread, machine *asl.Definition, end func(f *failure) (string, map[string]any)) (any, *failure) {
+	switch c.rec.Phase {
+	case PhaseDone:
+		return c.rec.Output, nil
+	case PhaseFailed, PhaseAborted:
+		return nil, &failure{c.rec.Error, c.rec.Cause}
+	}
+	out, f := s.x.runMachine(ctx, c, machine)
+	if outer.Err() != nil {
+		return nil, s.x.stopped(outer.Err())
+	}
+	switch {
+	case f == nil:
+		c.rec.Phase, c.rec.Output = PhaseDone, out
+	case ctx.Err() != nil:
+		c.rec.Phase, c.rec.Error, c.rec.Cause = PhaseAborted, f.Name, f.Cause
+	default:
+		c.rec.Phase, c.rec.Error, c.rec.Cause = PhaseFailed, f.Name, f.Cause
+	}
+	if end != nil {
+		if typ, details := end(f); typ != "" {
+			c.event(typ, details)
+		}
+	}
+	if err := c.commit(outer, nil); err != nil {
+		return nil, &failure{asl.ErrNameRuntime, err.Error()}
+	}
+	return out, f
+}
+
 // parallel runs every branch on params at once; the first failure stops
 // the others and fails the state with that branch's error.
 func (s *stateRun) parallel(ctx context.Context, params any) (any, *failure) {
 	st, x := s.st, s.x
-	s.prev = x.hist.add(s.prev, "ParallelStateStarted", nil)
+	if f := s.startChildren(ctx, "ParallelStateStarted", nil); f != nil {
+		return nil, f
+	}
 	bctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make([]any, len(st.Branches))
 	var mu sync.Mutex
 	var first *failure
 	var wg sync.WaitGroup
-	start := s.prev
 	for i, b := range st.Branches {
+		c, _, f := s.child(i, b, func() (any, *failure) { return params, nil })
+		if f != nil {
+			return nil, f
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out, _, f := x.runMachine(bctx, b, params, newScope(s.sc), nil, start)
+			out, f := s.runChild(bctx, ctx, c, b, nil)
 			mu.Lock()
 			defer mu.Unlock()
 			if f != nil {
@@ -148,14 +235,14 @@ func (s *stateRun) parallel(ctx context.Context, params any) (any, *failure) {
 		}()
 	}
 	wg.Wait()
-	if first == nil && ctx.Err() != nil {
-		first = x.stopped(ctx.Err())
+	if ctx.Err() != nil {
+		return nil, x.stopped(ctx.Err())
 	}
 	if first != nil {
-		s.prev = x.hist.add(s.prev, "ParallelStateFailed", map[string]any{"error": first.Name, "cause": first.Cause})
+		s.t.event("ParallelStateFailed", map[string]any{"error": first.Name, "cause": first.Cause})
 		return nil, first
 	}
-	s.prev = x.hist.add(s.prev, "ParallelStateSucceeded", nil)
+	s.t.event("ParallelStateSucceeded", nil)
 	return results, nil
 }
 
@@ -202,8 +289,9 @@ func (s *stateRun) mapItems(ctx context.Context, effective any) (any, *failure) 
 	}
 	tolerant := st.ToleratedFailureCount.Set || st.ToleratedFailurePercentage.Set
 
-	s.prev = x.hist.add(s.prev, "MapStateStarted", map[string]any{"length": len(list)})
-	start := s.prev
+	if f := s.startChildren(ctx, "MapStateStarted", map[string]any{"length": len(list)}); f != nil {
+		return nil, f
+	}
 	mctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make([]any, len(list))
@@ -220,15 +308,52 @@ func (s *stateRun) mapItems(ctx context.Context, effective any) (any, *failure) 
 		if mctx.Err() != nil {
 			break
 		}
+		detail := map[string]any{"name": st.Name, "index": i}
+		c, isNew, f := s.child(i, st.ItemProcessor, func() (any, *failure) {
+			if st.ItemSelector == nil {
+				return item, nil
+			}
+			info := map[string]any{"Index": json.Number(strconv.Itoa(i)), "Value": item}
+			sc := asl.Scope{Input: effective, Context: x.contextObject(st, s.entered, s.retries, info), Var: s.sc.get}
+			v, err := st.ItemSelector.Eval(sc)
+			if err != nil {
+				return nil, failureOf(err, asl.ErrNameParameterPathFailure)
+			}
+			return v, nil
+		})
+		if f != nil {
+			<-sem
+			mu.Lock()
+			if first == nil {
+				first = f
+			}
+			mu.Unlock()
+			cancel()
+			break
+		}
+		if isNew {
+			c.event("MapIterationStarted", detail)
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			out, f := s.iteration(mctx, i, item, effective, start)
+			out, f := s.runChild(mctx, ctx, c, st.ItemProcessor, func(f *failure) (string, map[string]any) {
+				switch {
+				case f == nil:
+					return "MapIterationSucceeded", detail
+				case mctx.Err() != nil:
+					return "MapIterationAborted", detail
+				}
+				return "MapIterationFailed", detail
+			})
 			mu.Lock()
 			defer mu.Unlock()
 			if f == nil {
 				results[i] = out
+				return
+			}
+			if ctx.Err() != nil {
 				return
 			}
 			failed++
@@ -249,44 +374,15 @@ func (s *stateRun) mapItems(ctx context.Context, effective any) (any, *failure) 
 		}()
 	}
 	wg.Wait()
-	if first == nil && ctx.Err() != nil {
-		first = x.stopped(ctx.Err())
+	if ctx.Err() != nil {
+		return nil, x.stopped(ctx.Err())
 	}
 	if first != nil {
-		s.prev = x.hist.add(s.prev, "MapStateFailed", map[string]any{"error": first.Name, "cause": first.Cause})
+		s.t.event("MapStateFailed", map[string]any{"error": first.Name, "cause": first.Cause})
 		return nil, first
 	}
-	s.prev = x.hist.add(s.prev, "MapStateSucceeded", nil)
+	s.t.event("MapStateSucceeded", nil)
 	return results, nil
-}
-
-// iteration runs the item processor on one item.
-func (s *stateRun) iteration(ctx context.Context, i int, item, effective any, prev int64) (any, *failure) {
-	st, x := s.st, s.x
-	detail := map[string]any{"name": st.Name, "index": i}
-	prev = x.hist.add(prev, "MapIterationStarted", detail)
-	input := item
-	if st.ItemSelector != nil {
-		info := map[string]any{"Index": json.Number(strconv.Itoa(i)), "Value": item}
-		sc := asl.Scope{Input: effective, Context: x.contextObject(st, s.entered, s.retries, info), Var: s.sc.get}
-		v, err := st.ItemSelector.Eval(sc)
-		if err != nil {
-			f := failureOf(err, asl.ErrNameParameterPathFailure)
-			x.hist.add(prev, "MapIterationFailed", detail)
-			return nil, f
-		}
-		input = v
-	}
-	out, last, f := x.runMachine(ctx, st.ItemProcessor, input, newScope(s.sc), nil, prev)
-	switch {
-	case f != nil && ctx.Err() != nil:
-		x.hist.add(last, "MapIterationAborted", detail)
-	case f != nil:
-		x.hist.add(last, "MapIterationFailed", detail)
-	default:
-		x.hist.add(last, "MapIterationSucceeded", detail)
-	}
-	return out, f
 }
 
 func pathText(p asl.OptionalPath) string {

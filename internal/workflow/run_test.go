@@ -122,9 +122,13 @@ func renderResult(res *Result, ordered bool) string {
 	if ordered {
 		fmt.Fprintf(&b, "events: %s", strings.Join(types, " "))
 	} else {
+		// Branches and items race: count only the events of the
+		// execution and of its Parallel and Map states, which do not.
 		counts := map[string]int{}
 		for _, t := range types {
-			counts[t]++
+			if strings.HasPrefix(t, "Execution") || strings.HasPrefix(t, "Parallel") || strings.HasPrefix(t, "Map") {
+				counts[t]++
+			}
 		}
 		keys := make([]string, 0, len(counts))
 		for k := range counts {
