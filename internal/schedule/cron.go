@@ -44,6 +44,21 @@ type dayRule struct {
 	mask uint32 // domSet, dowSet
 	n    int    // domNearWeek: the day; dowLast, dowNth: the weekday, 1 = Sunday
 	k    int    // dowNth: which one, 1-5
+
+	// weeks repeats a dowSet mask over 38 days: bit i is set if weekday
+	// i%7 (0 = Sunday) is allowed.
+	weeks uint64
+}
+
+// dowRule returns the rule for a set of weekdays, mask bits 1-7.
+func dowRule(mask uint32) dayRule {
+	r := dayRule{kind: dowSet, mask: mask}
+	for i := range 38 {
+		if mask&(1<<(i%7+1)) != 0 {
+			r.weeks |= 1 << i
+		}
+	}
+	return r
 }
 
 // field describes one cron field for parsing.
@@ -285,7 +300,7 @@ func parseDayOfWeek(text string) (dayRule, *SyntaxError) {
 	}
 	switch {
 	case s == "L":
-		return dayRule{kind: dowSet, mask: 1 << 7}, nil // the last day of the week: SAT
+		return dowRule(1 << 7), nil // the last day of the week: SAT
 	case strings.Contains(s, "#"):
 		if strings.ContainsAny(s, ",-/*L") {
 			return bad("# allows only one expression in day-of-week, such as 3#2 (the second Tuesday); lists and ranges cannot be combined with it")
@@ -315,7 +330,7 @@ func parseDayOfWeek(text string) (dayRule, *SyntaxError) {
 	if err := eachItem(fieldDayOfWeek, text, false, func(v int) { mask |= 1 << v }); err != nil {
 		return dayRule{}, err
 	}
-	return dayRule{kind: dowSet, mask: uint32(mask)}, nil
+	return dowRule(uint32(mask)), nil
 }
 
 // containsName reports whether s contains a day name (WED has a W).
@@ -395,15 +410,9 @@ func (r dayRule) days(year, month int) uint32 {
 	first := weekdayOf(year, month, 1) // 0 = Sunday
 	switch r.kind {
 	case dowSet:
-		// Spread the week's pattern over the month: day d has weekday
-		// (first+d-1)%7, which is bit (first+d-1)%7+1 of the mask.
-		var out uint32
-		for d := 1; d <= last; d++ {
-			if r.mask&(1<<((first+d-1)%7+1)) != 0 {
-				out |= 1 << d
-			}
-		}
-		return out
+		// Day d has weekday (first+d-1)%7, so it is allowed if bit
+		// first+d-1 of the weekly pattern repeated is set.
+		return uint32(r.weeks>>first<<1) & all
 	case dowLast:
 		lastWeekday := (first + last - 1) % 7
 		return 1 << (last - (lastWeekday-(r.n-1)+7)%7)

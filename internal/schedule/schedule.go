@@ -193,28 +193,42 @@ func (s *Schedule) nextCron(after time.Time) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// offsets is a small set of UTC offsets, in seconds.
+type offsets struct {
+	n   int
+	off [6]int
+}
+
+func (o *offsets) add(x int) {
+	for _, y := range o.off[:o.n] {
+		if y == x {
+			return
+		}
+	}
+	if o.n < len(o.off) {
+		o.off[o.n] = x
+		o.n++
+	}
+}
+
+func offsetAt(sec int64, loc *time.Location) int {
+	_, o := time.Unix(sec, 0).In(loc).Zone()
+	return o
+}
+
 // zoneOffsets returns the UTC offsets in force around the wall-clock time
 // u (seconds, read as UTC), which include every offset under which u can
 // occur: each such instant lies within 14 hours of u.
-func zoneOffsets(u int64, loc *time.Location) []int {
-	var offs []int
-	add := func(sec int64) {
-		_, o := time.Unix(sec, 0).In(loc).Zone()
-		for _, x := range offs {
-			if x == o {
-				return
-			}
-		}
-		offs = append(offs, o)
-	}
+func zoneOffsets(u int64, loc *time.Location) offsets {
+	var o offsets
 	const span = 14 * 3600
-	add(u - span)
-	add(u)
-	add(u + span)
-	for _, o := range offs {
-		add(u - int64(o))
+	o.add(offsetAt(u-span, loc))
+	o.add(offsetAt(u, loc))
+	o.add(offsetAt(u+span, loc))
+	for _, x := range o.off[:o.n] {
+		o.add(offsetAt(u-int64(x), loc))
 	}
-	return offs
+	return o
 }
 
 // firstInstant returns the first instant whose wall-clock time in loc is c,
@@ -222,9 +236,10 @@ func zoneOffsets(u int64, loc *time.Location) []int {
 func firstInstant(c civil, loc *time.Location) (time.Time, bool) {
 	u := c.unix()
 	best, found := int64(0), false
-	for _, o := range zoneOffsets(u, loc) {
+	offs := zoneOffsets(u, loc)
+	for _, o := range offs.off[:offs.n] {
 		t := u - int64(o)
-		if _, got := time.Unix(t, 0).In(loc).Zone(); got == o && (!found || t < best) {
+		if offsetAt(t, loc) == o && (!found || t < best) {
 			best, found = t, true
 		}
 	}
@@ -241,8 +256,8 @@ func resolveAt(c civil, loc *time.Location) time.Time {
 	}
 	u := c.unix()
 	offs := zoneOffsets(u, loc)
-	lo := offs[0]
-	for _, o := range offs[1:] {
+	lo := offs.off[0]
+	for _, o := range offs.off[1:offs.n] {
 		lo = min(lo, o)
 	}
 	return time.Unix(u-int64(lo), 0).In(loc)
