@@ -17,6 +17,7 @@ import (
 	"github.com/weirdata/weir/internal/datadir"
 	"github.com/weirdata/weir/internal/dialect"
 	"github.com/weirdata/weir/internal/duckengine"
+	"github.com/weirdata/weir/internal/function"
 	"github.com/weirdata/weir/internal/lake"
 	"github.com/weirdata/weir/internal/lake/fsbucket"
 	"github.com/weirdata/weir/internal/metastore"
@@ -49,7 +50,9 @@ type App struct {
 	Queries *query.Service
 	// Crawlers manages Glue-style crawlers and runs crawls.
 	Crawlers *crawler.Service
-	Engine   *duckengine.Engine // nil when opened read-only
+	// Functions manages and invokes user functions (weir's Lambda).
+	Functions *function.Service
+	Engine    *duckengine.Engine // nil when opened read-only
 
 	logger *slog.Logger
 	closed sync.Once
@@ -138,6 +141,11 @@ func open(ctx context.Context, opts Options, work bool) (*App, error) {
 	copts := crawler.DefaultOptions()
 	copts.Store, copts.Catalog, copts.Lake, copts.Logger = a.Meta, a.Meta, store, logger
 	if a.Crawlers, err = crawler.New(copts); err != nil {
+		return fail(err)
+	}
+	fopts := function.DefaultOptions()
+	fopts.Store, fopts.Logger = a.Meta, logger
+	if a.Functions, err = function.New(fopts); err != nil {
 		return fail(err)
 	}
 	if work && opts.LockFile == nil {

@@ -5,8 +5,8 @@ import (
 )
 
 // Tasks returns a registry of the Task resources state machines can use
-// in this App: Athena queries and Glue crawlers (user functions and
-// nested executions come with their own issue). Substitutions set
+// in this App: Athena queries, Glue crawlers and user functions (nested
+// executions come with their own issue). Substitutions set
 // ${Name}/#{Name} placeholders in resources.
 func (a *App) Tasks(substitutions map[string]string) (*workflow.Registry, error) {
 	reg := workflow.NewRegistry()
@@ -17,6 +17,9 @@ func (a *App) Tasks(substitutions map[string]string) (*workflow.Registry, error)
 		return nil, err
 	}
 	if err := a.Crawlers.RegisterTasks(reg); err != nil {
+		return nil, err
+	}
+	if err := a.Functions.RegisterTasks(reg); err != nil {
 		return nil, err
 	}
 	return reg, nil
