@@ -2,7 +2,6 @@ package schedule
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,15 +15,7 @@ import (
 // quickly. It is seeded from the expressions in testdata/*.txt.
 func FuzzParse(f *testing.F) {
 	for _, file := range scriptFiles(f) {
-		text, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		recs, err := readScript(file, string(text))
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, rec := range recs {
+		for _, rec := range readScriptFile(f, file) {
 			f.Add(rec.keys["expr"], int64(0))
 		}
 	}

@@ -154,17 +154,24 @@ func scriptFiles(t testing.TB) []string {
 	return files
 }
 
+// readScriptFile reads and splits a script file.
+func readScriptFile(t testing.TB, file string) []scriptRecord {
+	t.Helper()
+	text, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := readScript(file, string(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
 func TestScripts(t *testing.T) {
 	for _, file := range scriptFiles(t) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			text, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs, err := readScript(file, string(text))
-			if err != nil {
-				t.Fatal(err)
-			}
+			recs := readScriptFile(t, file)
 			for i := range recs {
 				rec := &recs[i]
 				got, err := rec.run()
