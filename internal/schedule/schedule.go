@@ -107,8 +107,10 @@ func (s *Schedule) End() time.Time { return s.end }
 // to step through a schedule.
 func (s *Schedule) Next(after time.Time) (time.Time, bool) {
 	if s.expr.kind == KindAt {
-		t := resolveAt(s.expr.at, s.loc)
-		return t, t.After(after)
+		if t := resolveAt(s.expr.at, s.loc); t.After(after) {
+			return t, true
+		}
+		return time.Time{}, false
 	}
 	if !s.start.IsZero() && after.Before(s.start) {
 		after = s.start.Add(-time.Nanosecond)

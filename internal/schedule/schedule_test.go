@@ -409,6 +409,9 @@ func TestNextNStops(t *testing.T) {
 	if got := s.NextN(base, 5); len(got) != 1 {
 		t.Errorf("at fired %d times, want 1: %v", len(got), got)
 	}
+	if next, ok := s.Next(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)); ok || !next.IsZero() {
+		t.Errorf("Next after the at time = %v, %v; want the zero time, false", next, ok)
+	}
 	if got := s.NextN(base, 0); len(got) != 0 {
 		t.Errorf("NextN(0) = %v", got)
 	}
