@@ -38,8 +38,14 @@ func FuzzParse(f *testing.F) {
 		}
 		// Start somewhere between 1900 and 2300.
 		from := base.Add(time.Duration(offset%(200*366*24)) * time.Hour)
-		for _, loc := range zones {
+		// A window that opens a few days after from and lasts 40 days.
+		start := from.Add(time.Duration(offset%97) * time.Hour)
+		end := start.Add(40 * 24 * time.Hour)
+		for i, loc := range zones {
 			s := &Schedule{expr: e, loc: loc, anchor: base}
+			if i == 1 {
+				s.start, s.end, s.anchor = start, end, start
+			}
 			after := from
 			for i := range 5 {
 				next, ok := s.Next(after)
@@ -48,6 +54,9 @@ func FuzzParse(f *testing.F) {
 				}
 				if !next.After(after) {
 					t.Fatalf("%s in %v: fire %d at %v is not after %v", expr, loc, i, next, after)
+				}
+				if !s.start.IsZero() && e.Kind() != KindAt && (next.Before(s.start) || !next.Before(s.end)) {
+					t.Fatalf("%s in %v: fire %d at %v is outside [%v, %v)", expr, loc, i, next, s.start, s.end)
 				}
 				if e.Kind() == KindCron {
 					w := civilOf(next.In(loc))
