@@ -119,7 +119,8 @@ Start with:
   weir query "SHOW DATABASES"    run Athena SQL
   weir lake ls                   list buckets
   weir crawlers --help           discover tables in the lake, as Glue crawlers do
-  weir states --help             validate and run Step Functions state machines`,
+  weir states --help             validate and run Step Functions state machines
+  weir functions --help          user functions (Lambda) that state machines call`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -128,7 +129,7 @@ Start with:
 	pf.StringVar(&e.configPath, "config", "", "YAML configuration file (or $WEIR_CONFIG)")
 	pf.StringVar(&e.logLevel, "log-level", "", "log level: debug, info, warn, error")
 	pf.StringVar(&e.logFormat, "log-format", "", "log format: text or json")
-	root.AddCommand(e.queryCommand(), e.queriesCommand(), e.lakeCommand(), e.crawlersCommand(), e.statesCommand(), e.demoCommand(), e.versionCommand(),
+	root.AddCommand(e.queryCommand(), e.queriesCommand(), e.lakeCommand(), e.crawlersCommand(), e.statesCommand(), e.functionsCommand(), e.demoCommand(), e.versionCommand(),
 		e.runQueuedCommand(), e.runCrawlerCommand())
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &ExitError{Code: ExitUsage, Err: err} })
 	return root

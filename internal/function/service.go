@@ -83,7 +83,7 @@ func (s *Service) Create(ctx context.Context, f *Function) error {
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	now := s.now().UTC()
+	now := s.now().UTC().Truncate(time.Millisecond)
 	f.CreateTime, f.LastModified = now, now
 	if err := s.opts.Store.CreateFunction(ctx, f); err != nil {
 		return fmt.Errorf("function: create %s: %w", f.Name, err)
@@ -114,7 +114,7 @@ func (s *Service) Update(ctx context.Context, name string, fn func(f *Function) 
 		if f.Name != name {
 			return errs.Errorf("function.Update", errs.Invalid, "a function cannot be renamed")
 		}
-		f.LastModified = s.now().UTC()
+		f.LastModified = s.now().UTC().Truncate(time.Millisecond)
 		return f.Validate()
 	})
 	if err != nil {
