@@ -175,9 +175,9 @@ func TestResumeKeepsTimers(t *testing.T) {
 	g := newGate()
 	r := durableRunner(t, store, g)
 	e := createExecution(t, r, `{"StartAt": "W", "States": {
-		"W": {"Type": "Wait", "Seconds": 1, "Next": "P"},
+		"W": {"Type": "Wait", "Seconds": 3, "Next": "P"},
 		"P": {"Type": "Pass", "End": true}}}`, `{"x": 1}`)
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	_, err := r.Resume(ctx, e.ARN)
 	cancel()
 	if !errors.Is(err, context.DeadlineExceeded) {
@@ -196,7 +196,7 @@ func TestResumeKeepsTimers(t *testing.T) {
 	if time.Now().Before(until) {
 		t.Errorf("the resumed wait ended before its timer")
 	}
-	if d := time.Since(start); d > 900*time.Millisecond {
+	if d := time.Since(start); d > 2700*time.Millisecond {
 		t.Errorf("the resumed wait took %v: it started over instead of waiting what was left", d)
 	}
 	checkHistory(t, res.Events, map[string]int{"W": 1, "P": 1})

@@ -136,11 +136,18 @@ func (m *MemStore) CreateExecution(ctx context.Context, e *Execution, first *Che
 	c := *e
 	m.execs[e.ARN] = &c
 	m.threads[e.ARN] = map[string]*Thread{}
-	m.apply(e.ARN, first)
+	if err := m.apply(e.ARN, first); err != nil {
+		return nil, false, err
+	}
 	return nil, true, nil
 }
 
-func (m *MemStore) apply(arn string, c *Checkpoint) {
+func (m *MemStore) apply(arn string, c *Checkpoint) error {
+	if c.End != nil {
+		if _, err := Transition(m.execs[arn].Status, c.End.Status); err != nil {
+			return err
+		}
+	}
 	m.events[arn] = append(m.events[arn], c.Events...)
 	for _, t := range c.Threads {
 		cp := *t
@@ -149,7 +156,9 @@ func (m *MemStore) apply(arn string, c *Checkpoint) {
 	if c.End != nil {
 		e := m.execs[arn]
 		e.Status, e.Output, e.Error, e.Cause, e.StopDate = c.End.Status, c.End.Output, c.End.Error, c.End.Cause, c.End.StopDate
+		e.StopRequested = false
 	}
+	return nil
 }
 
 // Commit implements Store.
@@ -159,8 +168,7 @@ func (m *MemStore) Commit(ctx context.Context, arn string, c *Checkpoint) error 
 	if _, ok := m.execs[arn]; !ok {
 		return ErrExecutionDoesNotExist
 	}
-	m.apply(arn, c)
-	return nil
+	return m.apply(arn, c)
 }
 
 // GetExecution implements Store.
@@ -245,6 +253,5 @@ func (m *MemStore) Redrive(ctx context.Context, arn string, c *Checkpoint) error
 	}
 	e.Status, e.StopRequested, e.RedriveCount = StatusRunning, false, e.RedriveCount+1
 	e.Error, e.Cause, e.StopDate = "", "", time.Time{}
-	m.apply(arn, c)
-	return nil
+	return m.apply(arn, c)
 }
