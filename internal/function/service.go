@@ -146,7 +146,8 @@ func (s *Service) Invoke(ctx context.Context, name string, event any) (*Invocati
 
 // InvokeFunction runs f, which need not be stored, as Invoke does.
 func (s *Service) InvokeFunction(ctx context.Context, f *Function, event any) (*Invocation, error) {
-	input := []byte(encode(event))
+	// A trailing newline lets shell functions read the event with read -r.
+	input := []byte(encode(event) + "\n")
 	inv := &Invocation{RequestID: uuid.NewString()}
 	s.logger.Debug("invoking function", "function", f.Name, "request_id", inv.RequestID)
 	err := s.run(ctx, f, input, inv)
