@@ -86,6 +86,9 @@ func (s *Service) run(ctx context.Context, f *Function, input []byte, inv *Invoc
 		}
 		return &Error{Name: name, Object: obj}
 	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("function %s: %w", f.Name, context.Cause(ctx))
+	}
 	argv, err := s.argv(f)
 	if err != nil {
 		return fail(ErrNameUnknown, "Runtime.InvalidEntrypoint", err.Error(), nil)
