@@ -24,3 +24,19 @@ func (a *App) Tasks(substitutions map[string]string) (*workflow.Registry, error)
 	}
 	return reg, nil
 }
+
+// Runner returns a runner of durable executions, recorded in the
+// metastore, with this App's task resources; clock nil is the system
+// clock.
+func (a *App) Runner(clock workflow.Clock) (*workflow.Runner, error) {
+	reg, err := a.Tasks(nil)
+	if err != nil {
+		return nil, err
+	}
+	opts := workflow.DefaultOptions()
+	opts.Tasks, opts.Store, opts.Logger = reg, a.Meta.Workflows(), a.logger.With("component", "workflow")
+	if clock != nil {
+		opts.Clock = clock
+	}
+	return workflow.NewRunner(opts), nil
+}

@@ -129,8 +129,8 @@ Start with:
 	pf.StringVar(&e.configPath, "config", "", "YAML configuration file (or $WEIR_CONFIG)")
 	pf.StringVar(&e.logLevel, "log-level", "", "log level: debug, info, warn, error")
 	pf.StringVar(&e.logFormat, "log-format", "", "log format: text or json")
-	root.AddCommand(e.queryCommand(), e.queriesCommand(), e.lakeCommand(), e.crawlersCommand(), e.statesCommand(), e.functionsCommand(), e.demoCommand(), e.versionCommand(),
-		e.runQueuedCommand(), e.runCrawlerCommand())
+	root.AddCommand(e.queryCommand(), e.queriesCommand(), e.lakeCommand(), e.crawlersCommand(), e.statesCommand(), e.executionsCommand(), e.functionsCommand(), e.demoCommand(), e.versionCommand(),
+		e.runQueuedCommand(), e.runCrawlerCommand(), e.runExecutionsCommand())
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &ExitError{Code: ExitUsage, Err: err} })
 	return root
 }

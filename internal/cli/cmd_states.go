@@ -25,9 +25,11 @@ for AWS Step Functions: AWS ARNs and all. weir validates them the way AWS does a
 them here, with Athena queries and Glue crawlers as tasks; see docs/states.md.`,
 		Example: `  weir states validate pipeline.asl.json
   weir states run pipeline.asl.yaml --input '{"date": "2024-03-01"}'
-  weir states run pipeline.asl.json --fast-timers --history --output json`,
+  weir states run pipeline.asl.json --fast-timers --history --output json
+  weir states create pipeline --definition pipeline.asl.yaml   # then: weir executions start pipeline`,
 	}
 	cmd.AddCommand(e.statesValidateCommand(), e.statesRunCommand())
+	cmd.AddCommand(e.stateMachineCommands()...)
 	return cmd
 }
 
@@ -215,26 +217,7 @@ SUCCEEDED and 1 otherwise.`,
 			if err != nil {
 				return err
 			}
-			out := runOutput{Status: string(res.Status), Output: res.Output, Error: res.Error, Cause: res.Cause}
-			if history {
-				for _, ev := range res.Events {
-					out.Events = append(out.Events, ev.MarshalMap())
-				}
-			}
-			var b bytes.Buffer
-			enc := json.NewEncoder(&b)
-			enc.SetEscapeHTML(false)
-			if output != "json" {
-				enc.SetIndent("", "  ")
-			}
-			if err := enc.Encode(out); err != nil {
-				return err
-			}
-			e.stdout.Write(b.Bytes())
-			if res.Status != workflow.StatusSucceeded {
-				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("the execution ended %s with %s (its cause is in the output above)", res.Status, res.Error)}
-			}
-			return nil
+			return e.printExecutionResult(res, output, history)
 		},
 	}
 	f := cmd.Flags()

@@ -308,3 +308,42 @@ func TestCreateIsIdempotentByName(t *testing.T) {
 		t.Fatalf("invalid definition: %T %v", err, err)
 	}
 }
+
+func TestRedriveRestartsTheFailedState(t *testing.T) {
+	store := NewMemStore()
+	reg := testTasks()
+	r := NewRunner(Options{Store: store, Tasks: reg, Clock: NewVirtualClock()})
+	def := `{"StartAt": "First", "States": {
+		"First": {"Type": "Pass", "Result": {"key": "redrive", "failures": 1}, "Next": "Flaky"},
+		"Flaky": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:000000000000:function:flaky", "Next": "P"},
+		"P": {"Type": "Parallel", "End": true, "Branches": [
+			{"StartAt": "B", "States": {"B": {"Type": "Pass", "Parameters": {"redrives.$": "$$.Execution.RedriveCount"}, "End": true}}}]}}}`
+	e, _, err := r.Create(context.Background(), def, map[string]any{}, ExecutionInfo{Name: "redrive", Machine: "m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Resume(context.Background(), e.ARN)
+	if err != nil || res.Status != StatusFailed || res.Error != "Flaky.Error" {
+		t.Fatalf("first run: %v %+v", err, res)
+	}
+	if _, err := r.Redrive(context.Background(), "arn:nope"); !errors.Is(err, ErrExecutionDoesNotExist) {
+		t.Errorf("redrive of a missing execution: %v", err)
+	}
+	res, err = r.Redrive(context.Background(), e.ARN)
+	if err != nil || res.Status != StatusSucceeded {
+		t.Fatalf("redrive: %v %+v", err, res)
+	}
+	if got := encodeJSON(res.Output); got != `[{"redrives":1}]` {
+		t.Errorf("output %s", got)
+	}
+	if res.RedriveCount != 1 {
+		t.Errorf("redrive count %d", res.RedriveCount)
+	}
+	types := checkHistory(t, res.Events, map[string]int{"First": 1, "Flaky": 2, "P": 1, "B": 1})
+	if got := strings.Join(types, " "); !strings.Contains(got, "ExecutionFailed ExecutionRedriven TaskStateEntered") {
+		t.Errorf("history: %s", got)
+	}
+	if _, err := r.Redrive(context.Background(), e.ARN); !errors.Is(err, ErrExecutionNotRedrivable) {
+		t.Errorf("redrive of a success: %v", err)
+	}
+}

@@ -268,6 +268,81 @@ func (r *Runner) resume(ctx context.Context, store Store, def *asl.Definition, e
 	return r.result(ctx, store, e.ARN)
 }
 
+// Redrive restarts a FAILED, TIMED_OUT or ABORTED execution from the
+// state that did not succeed, as RedriveExecution does, and runs it to
+// its end. A Parallel or Map state that failed runs again whole.
+func (r *Runner) Redrive(ctx context.Context, arn string) (*Result, error) {
+	if r.opts.Store == nil {
+		return nil, errors.New("workflow: Redrive needs a Store")
+	}
+	store := r.opts.Store
+	e, err := store.GetExecution(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := Transition(e.Status, StatusRunning); err != nil {
+		return nil, fmt.Errorf("execution %s is %s: %w", arn, e.Status, ErrExecutionNotRedrivable)
+	}
+	threads, err := store.Threads(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	history, err := store.History(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	var root *Thread
+	for _, t := range threads {
+		if t.ID == "root" {
+			root = t
+		}
+	}
+	if root == nil {
+		return nil, fmt.Errorf("workflow: execution %s has no root thread", arn)
+	}
+	last := int64(len(history))
+	redriven := *root
+	redriven.Phase, redriven.Error, redriven.Cause, redriven.Until = PhaseEnter, "", "", time.Time{}
+	redriven.PrevEventID = last + 1
+	c := &Checkpoint{
+		Events: []Event{{ID: last + 1, PreviousEventID: last, Timestamp: r.opts.Clock.Now(), Type: "ExecutionRedriven",
+			Details: map[string]any{"redriveCount": e.RedriveCount + 1}}},
+		Threads: []*Thread{&redriven},
+	}
+	if err := store.Redrive(ctx, arn, c); err != nil {
+		return nil, err
+	}
+	return r.Resume(ctx, arn)
+}
+
+// Abort ends a RUNNING execution that no process runs (StopExecution
+// when nothing holds the data directory) as ABORTED; an execution that
+// has ended is left as it is.
+func (r *Runner) Abort(ctx context.Context, arn, cause string) error {
+	store := r.opts.Store
+	if store == nil {
+		return errors.New("workflow: Abort needs a Store")
+	}
+	e, err := store.GetExecution(ctx, arn)
+	if err != nil {
+		return err
+	}
+	if e.Status.Terminal() {
+		return nil
+	}
+	history, err := store.History(ctx, arn)
+	if err != nil {
+		return err
+	}
+	last := int64(len(history))
+	now := r.opts.Clock.Now()
+	return store.Commit(ctx, arn, &Checkpoint{
+		Events: []Event{{ID: last + 1, PreviousEventID: last, Timestamp: now, Type: "ExecutionAborted",
+			Details: map[string]any{"error": "States.Aborted", "cause": cause}}},
+		End: &Execution{Status: StatusAborted, Error: "States.Aborted", Cause: cause, StopDate: now.UTC().Truncate(time.Millisecond)},
+	})
+}
+
 func (r *Runner) result(ctx context.Context, store Store, arn string) (*Result, error) {
 	e, err := store.GetExecution(context.WithoutCancel(ctx), arn)
 	if err != nil {

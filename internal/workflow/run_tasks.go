@@ -139,9 +139,9 @@ func (s *stateRun) startChildren(ctx context.Context, event string, details map[
 }
 
 // childID names the thread of branch or item i of the state's current
-// attempt.
+// attempt (of the execution's current redrive).
 func (s *stateRun) childID(i int) string {
-	return fmt.Sprintf("%s/%s#%d/%d", s.t.rec.ID, s.st.Name, s.t.rec.Attempt, i)
+	return fmt.Sprintf("%s/%s#%d.%d/%d", s.t.rec.ID, s.st.Name, s.x.rec.RedriveCount, s.t.rec.Attempt, i)
 }
 
 // child returns the thread of branch or item i: resumed from its record,

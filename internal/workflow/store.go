@@ -49,7 +49,7 @@ const (
 // updates it together with the events it adds, so that an execution
 // resumes after a crash from its last committed transition.
 type Thread struct {
-	ID          string // "root", or the parent's ID, "/", the state, "#", the attempt, "/", the branch or item index
+	ID          string // "root", or the parent's ID, "/", the state, "#", the redrive and the attempt, "/", the branch or item index
 	Parent      string // "" for the root
 	State       string
 	Phase       Phase

@@ -171,3 +171,22 @@ func (r *Registry) names() []string {
 	}
 	return out
 }
+
+// Substitute replaces ${Name} and #{Name} placeholders in a definition's
+// text with their values, as CloudFormation's DefinitionSubstitutions and
+// the Serverless Framework do when a state machine is deployed; the AWS::
+// pseudo parameters have their defaults. Placeholders without a value
+// are left as they are.
+func Substitute(text string, values map[string]string) string {
+	defaults := NewRegistry().substitutions
+	return placeholder.ReplaceAllStringFunc(text, func(m string) string {
+		name := placeholder.FindStringSubmatch(m)[1]
+		if v, ok := values[name]; ok {
+			return v
+		}
+		if v, ok := defaults[name]; ok {
+			return v
+		}
+		return m
+	})
+}

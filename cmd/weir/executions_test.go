@@ -1,0 +1,204 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// crashMachine waits, calls a slow function and maps over three items
+// that each wait: a process can be killed in a Wait, in a running task
+// and inside a Map.
+const crashMachine = `{"StartAt": "Start", "States": {
+  "Start": {"Type": "Pass", "Result": {"items": [1, 2, 3]}, "Next": "Pause"},
+  "Pause": {"Type": "Wait", "Seconds": 2, "Next": "Slow"},
+  "Slow": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:000000000000:function:slow", "ResultPath": "$.slow", "Next": "Each"},
+  "Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 1, "ResultPath": "$.each", "Next": "Done",
+           "ItemProcessor": {"StartAt": "Nap", "States": {
+             "Nap": {"Type": "Wait", "Seconds": 1, "Next": "Twice"},
+             "Twice": {"Type": "Pass", "Parameters": {"v.$": "States.MathAdd($, $)"}, "End": true}}}},
+  "Done": {"Type": "Succeed"}}}`
+
+type historyEvent struct {
+	ID              int64  `json:"id"`
+	PreviousEventID int64  `json:"previousEventId"`
+	Type            string `json:"type"`
+	Entered         *struct {
+		Name string `json:"name"`
+	} `json:"stateEnteredEventDetails"`
+	Iteration *struct {
+		Index int `json:"index"`
+	} `json:"mapIterationStartedEventDetails"`
+}
+
+func executionHistory(t *testing.T, dir, ref string) []historyEvent {
+	t.Helper()
+	var h struct{ Events []historyEvent }
+	if err := json.Unmarshal([]byte(mustWeir(t, dir, "executions", "history", ref, "-o", "json")), &h); err != nil {
+		t.Fatal(err)
+	}
+	return h.Events
+}
+
+func hasEvent(events []historyEvent, typ string, n int) bool {
+	c := 0
+	for _, e := range events {
+		if e.Type == typ {
+			c++
+		}
+	}
+	return c >= n
+}
+
+// killWhen starts p's kill once cond holds on the execution's history.
+func killWhen(t *testing.T, dir string, p *proc, what string, cond func([]historyEvent) bool) {
+	t.Helper()
+	waitFor(t, time.Minute, what, func() bool {
+		if p.exited() {
+			_, stderr, code := p.wait(t)
+			t.Fatalf("weir exited (%d) before %s:\n%s", code, what, stderr)
+		}
+		var h struct{ Events []historyEvent }
+		stdout, _, code := weir(t, dir, "", "executions", "history", "crash:run", "-o", "json")
+		if code != 0 || json.Unmarshal([]byte(stdout), &h) != nil {
+			return false // not created yet
+		}
+		return cond(h.Events)
+	})
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := p.wait(t); code != 137 {
+		t.Fatalf("killed weir exited %d", code)
+	}
+}
+
+// TestCrashMidExecution kills weir with SIGKILL in a Wait, in a running
+// task and inside a Map; each time the execution resumes from its last
+// transition, and in the end every transition is in the history once.
+func TestCrashMidExecution(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustWeir(t, dir, "functions", "create", "slow", "--command", `read -r event; sleep 1; echo '{"slept": true}'`)
+	def := writeDefinition(t, crashMachine)
+	mustWeir(t, dir, "states", "create", "crash", "--definition", def)
+
+	p := startWeir(t, dir, nil, "executions", "start", "crash", "--name", "run", "--wait")
+	killWhen(t, dir, p, "the execution to wait", func(h []historyEvent) bool { return hasEvent(h, "WaitStateEntered", 1) })
+	stdout := mustWeir(t, dir, "executions", "describe", "crash:run", "-o", "json")
+	if !strings.Contains(stdout, `"status":"RUNNING"`) {
+		t.Fatalf("after the first kill: %s", stdout)
+	}
+
+	p = startWeir(t, dir, nil, "executions", "resume")
+	killWhen(t, dir, p, "the task to run", func(h []historyEvent) bool {
+		return hasEvent(h, "WaitStateExited", 1) && hasEvent(h, "LambdaFunctionStarted", 1)
+	})
+
+	p = startWeir(t, dir, nil, "executions", "resume")
+	killWhen(t, dir, p, "the Map's second item", func(h []historyEvent) bool { return hasEvent(h, "MapIterationStarted", 2) })
+
+	stdout = mustWeir(t, dir, "executions", "resume")
+	if !strings.Contains(stdout, "crash:run SUCCEEDED") {
+		t.Fatalf("the last resume: %s", stdout)
+	}
+	var x struct{ Status, Output string }
+	if err := json.Unmarshal([]byte(mustWeir(t, dir, "executions", "describe", "crash:run", "-o", "json")), &x); err != nil {
+		t.Fatal(err)
+	}
+	if x.Status != "SUCCEEDED" || x.Output != `{"each":[{"v":2},{"v":4},{"v":6}],"items":[1,2,3],"slow":{"slept":true}}` {
+		t.Fatalf("outcome: %+v", x)
+	}
+
+	events := executionHistory(t, dir, "crash:run")
+	entered := map[string]int{}
+	items := map[int]int{}
+	var types []string
+	for i, e := range events {
+		if e.ID != int64(i+1) || e.PreviousEventID >= e.ID {
+			t.Fatalf("event %d: id %d previous %d", i, e.ID, e.PreviousEventID)
+		}
+		if e.Entered != nil {
+			entered[e.Entered.Name]++
+		}
+		if e.Iteration != nil {
+			items[e.Iteration.Index]++
+		}
+		types = append(types, e.Type)
+	}
+	want := map[string]int{"Start": 1, "Pause": 1, "Slow": 1, "Each": 1, "Nap": 3, "Twice": 3, "Done": 1}
+	if fmt.Sprint(entered) != fmt.Sprint(want) {
+		t.Errorf("states entered %v, want %v\n%s", entered, want, strings.Join(types, " "))
+	}
+	if fmt.Sprint(items) != fmt.Sprint(map[int]int{0: 1, 1: 1, 2: 1}) {
+		t.Errorf("map iterations started %v", items)
+	}
+	for _, typ := range []string{"ExecutionStarted", "ExecutionSucceeded", "MapStateStarted", "WaitStateExited"} {
+		if !hasEvent(events, typ, 1) {
+			t.Errorf("no %s in %s", typ, strings.Join(types, " "))
+		}
+	}
+}
+
+func TestExecutionsLifecycle(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	def := writeDefinition(t, `{"StartAt": "W", "States": {
+		"W": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "F"},
+		"F": {"Type": "Choice", "Choices": [{"Variable": "$.fail", "BooleanEquals": true, "Next": "Boom"}], "Default": "Ok"},
+		"Boom": {"Type": "Fail", "Error": "Boom", "Cause": "asked to fail"},
+		"Ok": {"Type": "Succeed"}}}`)
+	mustWeir(t, dir, "states", "create", "life", "--definition", def)
+	stdout, stderr, code := weir(t, dir, "", "states", "create", "life", "--definition", def)
+	wantRun(t, "create twice", stdout, stderr, code, 1, "StateMachineAlreadyExists")
+
+	// Idempotent start: same name and input gives the same execution.
+	stdout, stderr, code = weir(t, dir, "", "executions", "start", "life", "--name", "a", "--input", `{"wait": 0, "fail": true}`, "--wait", "-o", "json")
+	wantRun(t, "failing execution", stdout, stderr, code, 1, "ended FAILED with Boom")
+	stdout, stderr, code = weir(t, dir, "", "executions", "start", "life", "--name", "a", "--input", `{"wait": 0, "fail": false}`, "--wait")
+	wantRun(t, "same name, other input", stdout, stderr, code, 1, "ExecutionAlreadyExists")
+	stdout = mustWeir(t, dir, "executions", "describe", "life:a")
+	for _, want := range []string{"Status:", "FAILED", "Error:", "Boom", "asked to fail"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("describe lacks %q:\n%s", want, stdout)
+		}
+	}
+
+	// Stop a running execution (no process runs it once start --wait is
+	// killed... here: one started in the background and stopped).
+	mustWeir(t, dir, "executions", "start", "life", "--name", "b", "--input", `{"wait": 60, "fail": false}`)
+	waitFor(t, 30*time.Second, "the background execution to wait", func() bool {
+		return hasEventFor(t, dir, "life:b", "WaitStateEntered")
+	})
+	stdout = mustWeir(t, dir, "executions", "stop", "life:b")
+	if !strings.Contains(stdout, "ABORTED") {
+		t.Errorf("stop: %s", stdout)
+	}
+	stdout = mustWeir(t, dir, "executions", "list", "--machine", "life")
+	statuses := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n")[1:] {
+		if f := strings.Fields(line); len(f) >= 2 {
+			statuses[f[0]] = f[1]
+		}
+	}
+	if statuses["life:b"] != "ABORTED" || statuses["life:a"] != "FAILED" {
+		t.Errorf("list:\n%s", stdout)
+	}
+	stdout, stderr, code = weir(t, dir, "", "executions", "describe", "life:nope")
+	wantRun(t, "missing execution", stdout, stderr, code, 1, "ExecutionDoesNotExist")
+	stdout, stderr, code = weir(t, dir, "", "executions", "describe", "nope")
+	wantRun(t, "bad reference", stdout, stderr, code, 2, "MACHINE:NAME")
+}
+
+func hasEventFor(t *testing.T, dir, ref, typ string) bool {
+	t.Helper()
+	var h struct{ Events []historyEvent }
+	stdout, _, code := weir(t, dir, "", "executions", "history", ref, "-o", "json")
+	if code != 0 || json.Unmarshal([]byte(stdout), &h) != nil {
+		return false
+	}
+	return hasEvent(h.Events, typ, 1)
+}

@@ -1,0 +1,671 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/weirdata/weir/internal/app"
+	"github.com/weirdata/weir/internal/asl"
+	"github.com/weirdata/weir/internal/datadir"
+	"github.com/weirdata/weir/internal/metastore"
+	"github.com/weirdata/weir/internal/workflow"
+)
+
+// machineARN and executionARN are the ARNs weir gives state machines
+// and executions, in AWS's shape.
+func machineARN(name string) string {
+	return "arn:aws:states:us-east-1:000000000000:stateMachine:" + name
+}
+
+func executionARN(machine, name string) string {
+	return "arn:aws:states:us-east-1:000000000000:execution:" + machine + ":" + name
+}
+
+// resolveExecution reads an execution reference: an ARN, or MACHINE:NAME.
+func resolveExecution(ref string) (string, error) {
+	if strings.HasPrefix(ref, "arn:") {
+		return ref, nil
+	}
+	machine, name, ok := strings.Cut(ref, ":")
+	if !ok || machine == "" || name == "" {
+		return "", usageError("%q is not an execution: give its ARN or MACHINE:NAME (see 'weir executions list')", ref)
+	}
+	return executionARN(machine, name), nil
+}
+
+// stateMachineCommands are weir states create|update|delete|list|describe.
+func (e *env) stateMachineCommands() []*cobra.Command {
+	var definition string
+	var substitutions []string
+	put := func(verb string, replace bool) *cobra.Command {
+		cmd := &cobra.Command{
+			Use:   verb + " NAME --definition FILE",
+			Short: map[bool]string{false: "Store a state machine under a name", true: "Replace a state machine's definition"}[replace],
+			Long: `The definition (JSON or YAML) is validated as 'weir states validate' does; ${NAME} and
+#{NAME} placeholders are replaced with --substitution values (and AWS::Region,
+AWS::AccountId, AWS::Partition with weir's), as CloudFormation and the Serverless
+Framework do when they deploy. Executions started later run the stored text;
+running executions keep the definition they started with.`,
+			Args: cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if definition == "" {
+					return usageError("--definition FILE is required")
+				}
+				data, err := e.readDefinition(definition)
+				if err != nil {
+					return err
+				}
+				subs, err := parseSubstitutions(substitutions)
+				if err != nil {
+					return err
+				}
+				text := workflow.Substitute(string(data), subs)
+				if _, err := asl.Parse([]byte(text)); err != nil {
+					return &ExitError{Code: ExitFailure, Err: err}
+				}
+				a, err := e.openWork(cmd.Context(), "weir states "+verb, true)
+				if err != nil {
+					return err
+				}
+				defer a.Close()
+				if err := a.Meta.Workflows().PutStateMachine(cmd.Context(), &metastore.StateMachine{Name: args[0], Definition: text}, replace); err != nil {
+					return kindError(err)
+				}
+				fmt.Fprintf(e.stdout, "state machine %s %sd; start it with 'weir executions start %s'\n", args[0], verb, args[0])
+				return nil
+			},
+		}
+		cmd.Flags().StringVar(&definition, "definition", "", "definition file, JSON or YAML (- for standard input)")
+		cmd.Flags().StringArrayVar(&substitutions, "substitution", nil, "value of a ${NAME} or #{NAME} placeholder, NAME=VALUE (repeat)")
+		return cmd
+	}
+	var output string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the stored state machines",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := e.openReadOnly(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			ms, err := a.Meta.Workflows().ListStateMachines(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if output == outputJSON {
+				out := []map[string]any{}
+				for _, m := range ms {
+					out = append(out, map[string]any{"name": m.Name, "stateMachineArn": machineARN(m.Name), "creationDate": isoMillis(m.Created)})
+				}
+				return writeJSON(e.stdout, map[string]any{"stateMachines": out})
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tCREATED\tUPDATED")
+			for _, m := range ms {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", m.Name, isoMillis(m.Created), isoMillis(m.Updated))
+			}
+			return tw.Flush()
+		},
+	}
+	list.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
+	describe := &cobra.Command{
+		Use:   "describe NAME",
+		Short: "Show a stored state machine and its definition",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := e.openReadOnly(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			m, err := a.Meta.Workflows().GetStateMachine(cmd.Context(), args[0])
+			if err != nil {
+				return kindError(err)
+			}
+			if output == outputJSON {
+				return writeJSON(e.stdout, map[string]any{"name": m.Name, "stateMachineArn": machineARN(m.Name), "definition": m.Definition,
+					"creationDate": isoMillis(m.Created), "status": "ACTIVE", "type": "STANDARD"})
+			}
+			f := newFieldWriter(e.stdout)
+			f.row("Name", m.Name)
+			f.row("StateMachineArn", machineARN(m.Name))
+			f.row("CreationDate", isoMillis(m.Created))
+			f.row("UpdateDate", isoMillis(m.Updated))
+			f.flush()
+			fmt.Fprintf(e.stdout, "Definition:\n%s\n", strings.TrimRight(m.Definition, "\n"))
+			return nil
+		},
+	}
+	describe.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
+	del := &cobra.Command{
+		Use:   "delete NAME",
+		Short: "Delete a stored state machine (its executions stay)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := e.openWork(cmd.Context(), "weir states delete", true)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			if err := a.Meta.Workflows().DeleteStateMachine(cmd.Context(), args[0]); err != nil {
+				return kindError(err)
+			}
+			fmt.Fprintf(e.stdout, "state machine %s deleted\n", args[0])
+			return nil
+		},
+	}
+	return []*cobra.Command{put("create", false), put("update", true), list, describe, del}
+}
+
+func parseSubstitutions(list []string) (map[string]string, error) {
+	subs := map[string]string{}
+	for _, s := range list {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" {
+			return nil, usageError("--substitution %q must be NAME=VALUE", s)
+		}
+		subs[k] = v
+	}
+	return subs, nil
+}
+
+func (e *env) executionsCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "executions",
+		Short: "Durable executions of stored state machines: start, describe, history, stop, redrive",
+		Long: `Executions of stored state machines (weir states create) are durable: every state
+transition is recorded with its history events, and an execution whose process stopped
+(killed, crashed, rebooted) resumes from its last transition — timers, retries, Parallel
+branches and Map items included — with 'weir executions resume' or the next runner.
+
+An execution is named by its ARN or by MACHINE:NAME.`,
+		Example: `  weir states create pipeline --definition pipeline.asl.yaml
+  weir executions start pipeline --input '{"day": "2024-03-01"}' --name day-2024-03-01
+  weir executions describe pipeline:day-2024-03-01
+  weir executions history pipeline:day-2024-03-01`,
+	}
+	cmd.AddCommand(e.executionsStartCommand(), e.executionsDescribeCommand(), e.executionsHistoryCommand(),
+		e.executionsListCommand(), e.executionsStopCommand(), e.executionsRedriveCommand(), e.executionsResumeCommand())
+	return cmd
+}
+
+func (e *env) executionsStartCommand() *cobra.Command {
+	var input, name, output string
+	var wait, fast bool
+	cmd := &cobra.Command{
+		Use:   "start MACHINE",
+		Short: "Start an execution of a stored state machine",
+		Long: `start records a new execution and runs it: in the background (the data directory is
+handed to a runner process that runs every open execution, see 'weir executions list'),
+or with --wait in this process until it ends. Starting again with the same --name and
+input returns the existing execution, as StartExecution does; the same name with
+another input fails with ExecutionAlreadyExists.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if output != "text" && output != outputJSON {
+				return usageError("--output %q must be text or json", output)
+			}
+			in, err := e.executionInput(input)
+			if err != nil {
+				return err
+			}
+			a, err := e.openWork(ctx, "weir executions start", false)
+			if err != nil {
+				return err
+			}
+			m, err := a.Meta.Workflows().GetStateMachine(ctx, args[0])
+			if err != nil {
+				a.Close()
+				return kindError(err)
+			}
+			var clock workflow.Clock
+			if fast {
+				clock = workflow.NewVirtualClock()
+			}
+			r, err := a.Runner(clock)
+			if err != nil {
+				a.Close()
+				return err
+			}
+			x, created, err := r.Create(ctx, m.Definition, in, workflow.ExecutionInfo{Name: name, Machine: m.Name, StateMachineARN: machineARN(m.Name)})
+			if err != nil {
+				a.Close()
+				if errors.Is(err, workflow.ErrExecutionAlreadyExists) {
+					return kindError(err)
+				}
+				return &ExitError{Code: ExitFailure, Err: err}
+			}
+			if !created {
+				fmt.Fprintf(e.stderr, "execution %s exists already (%s)\n", x.ARN, x.Status)
+			}
+			if !wait {
+				if err := e.handOver(a, "__run-executions"); err != nil {
+					return err
+				}
+				if output == outputJSON {
+					return writeJSON(e.stdout, map[string]any{"executionArn": x.ARN, "startDate": isoMillis(x.StartDate)})
+				}
+				fmt.Fprintf(e.stdout, "execution %s:%s RUNNING; follow it with 'weir executions describe %s:%s'\n", m.Name, x.Name, m.Name, x.Name)
+				return nil
+			}
+			defer a.Close()
+			stop := e.runApp(a)
+			defer stop()
+			res, err := r.Resume(ctx, x.ARN)
+			if err != nil {
+				if ctx.Err() != nil {
+					fmt.Fprintf(e.stderr, "interrupted: the execution stays RUNNING; continue it with 'weir executions resume'\n")
+				}
+				return err
+			}
+			return e.printExecutionResult(res, output, false)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&input, "input", "{}", "execution input: JSON, or @FILE to read it from a file")
+	f.StringVar(&name, "name", "", "execution name, unique per state machine (default: a UUID)")
+	f.BoolVar(&wait, "wait", false, "run the execution in this process until it ends")
+	f.BoolVar(&fast, "fast-timers", false, "with --wait: run Wait states and retry intervals on a virtual clock")
+	f.StringVarP(&output, "output", "o", "text", "output format: text or json")
+	return cmd
+}
+
+// runApp runs the App's workers (queries) until the returned function is
+// called.
+func (e *env) runApp(a *app.App) func() {
+	runCtx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(runCtx) }()
+	return func() { stop(); <-done }
+}
+
+// printExecutionResult prints an ended execution as weir states run does and
+// returns the exit error for one that did not succeed.
+func (e *env) printExecutionResult(res *workflow.Result, output string, history bool) error {
+	out := runOutput{Status: string(res.Status), Output: res.Output, Error: res.Error, Cause: res.Cause}
+	if history {
+		for _, ev := range res.Events {
+			out.Events = append(out.Events, ev.MarshalMap())
+		}
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if output != outputJSON {
+		enc.SetIndent("", "  ")
+	}
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	e.stdout.Write(b.Bytes())
+	if res.Status != workflow.StatusSucceeded {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("the execution ended %s with %s (its cause is in the output above)", res.Status, res.Error)}
+	}
+	return nil
+}
+
+// runExecutionsCommand is the background runner: it runs every open
+// execution to its end, then exits.
+func (e *env) runExecutionsCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:    "__run-executions",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := e.openWork(cmd.Context(), "weir (background executions runner)", false)
+			e.signalReady()
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			return e.resumeAll(cmd.Context(), a, false)
+		},
+	}
+}
+
+// resumeAll runs every RUNNING execution to its end, until none is left.
+func (e *env) resumeAll(ctx context.Context, a *app.App, report bool) error {
+	stop := e.runApp(a)
+	defer stop()
+	r, err := a.Runner(nil)
+	if err != nil {
+		return err
+	}
+	done := map[string]bool{}
+	for {
+		open, err := a.Meta.Workflows().ListExecutions(ctx, workflow.ListFilter{Status: workflow.StatusRunning})
+		if err != nil {
+			return err
+		}
+		var todo []*workflow.Execution
+		for _, x := range open {
+			if !done[x.ARN] {
+				todo = append(todo, x)
+			}
+		}
+		if len(todo) == 0 {
+			return nil
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var firstErr error
+		for _, x := range todo {
+			done[x.ARN] = true
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res, err := r.Resume(ctx, x.ARN)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					if firstErr == nil {
+						firstErr = fmt.Errorf("execution %s: %w", x.ARN, err)
+					}
+					return
+				}
+				if report {
+					fmt.Fprintf(e.stdout, "%s:%s %s\n", res.Machine, res.Name, res.Status)
+				}
+			}()
+		}
+		wg.Wait()
+		if firstErr != nil {
+			return firstErr
+		}
+	}
+}
+
+func (e *env) executionsResumeCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "resume",
+		Short: "Run every open (RUNNING) execution to its end in this process",
+		Long: `resume continues the executions a stopped process left RUNNING, each from its last
+recorded transition: a Wait finishes its remaining time, a task that was running runs
+again, finished Parallel branches and Map items keep their results.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := e.openWork(cmd.Context(), "weir executions resume", false)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			return e.resumeAll(cmd.Context(), a, true)
+		},
+	}
+}
+
+func (e *env) executionsDescribeCommand() *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "describe EXECUTION",
+		Short: "Show an execution's status, input, output or error",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			arn, err := resolveExecution(args[0])
+			if err != nil {
+				return err
+			}
+			a, err := e.openReadOnly(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			x, err := a.Meta.Workflows().GetExecution(cmd.Context(), arn)
+			if err != nil {
+				return kindError(err)
+			}
+			if output == outputJSON {
+				return writeJSON(e.stdout, describeShape(x))
+			}
+			f := newFieldWriter(e.stdout)
+			f.row("ExecutionArn", x.ARN)
+			f.row("Name", x.Name)
+			f.row("StateMachine", x.Machine)
+			f.row("Status", string(x.Status))
+			f.row("StartDate", isoMillis(x.StartDate))
+			f.row("StopDate", isoMillis(x.StopDate))
+			f.row("Input", compactJSON(x.Input))
+			if x.Status == workflow.StatusSucceeded {
+				f.row("Output", compactJSON(x.Output))
+			}
+			f.row("Error", x.Error)
+			f.row("Cause", x.Cause)
+			if x.RedriveCount > 0 {
+				f.row("RedriveCount", fmt.Sprint(x.RedriveCount))
+			}
+			f.flush()
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
+	return cmd
+}
+
+// describeShape is DescribeExecution's response.
+func describeShape(x *workflow.Execution) map[string]any {
+	m := map[string]any{
+		"executionArn": x.ARN, "stateMachineArn": x.StateMachineARN, "name": x.Name, "status": string(x.Status),
+		"startDate": isoMillis(x.StartDate), "input": compactJSON(x.Input), "redriveCount": x.RedriveCount,
+	}
+	if !x.StopDate.IsZero() {
+		m["stopDate"] = isoMillis(x.StopDate)
+	}
+	if x.Status == workflow.StatusSucceeded {
+		m["output"] = compactJSON(x.Output)
+	}
+	if x.Error != "" {
+		m["error"], m["cause"] = x.Error, x.Cause
+	}
+	return m
+}
+
+func compactJSON(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Sprint(v)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func (e *env) executionsHistoryCommand() *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "history EXECUTION",
+		Short: "List an execution's history events",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			arn, err := resolveExecution(args[0])
+			if err != nil {
+				return err
+			}
+			a, err := e.openReadOnly(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			events, err := a.Meta.Workflows().History(cmd.Context(), arn)
+			if err != nil {
+				return kindError(err)
+			}
+			if output == outputJSON {
+				out := []map[string]any{}
+				for _, ev := range events {
+					out = append(out, ev.MarshalMap())
+				}
+				return writeJSON(e.stdout, map[string]any{"events": out})
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tPREV\tTIME\tTYPE\tDETAILS")
+			for _, ev := range events {
+				fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\n", ev.ID, ev.PreviousEventID, ev.Timestamp.UTC().Format("15:04:05.000"), ev.Type, eventSummary(ev))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
+	return cmd
+}
+
+// eventSummary is the short form of an event's details for the table.
+func eventSummary(ev workflow.Event) string {
+	d := ev.Details
+	var parts []string
+	for _, k := range []string{"name", "resourceType", "resource", "index", "error", "cause"} {
+		if v, ok := d[k]; ok && fmt.Sprint(v) != "" {
+			s := fmt.Sprint(v)
+			if len(s) > 60 {
+				s = s[:57] + "..."
+			}
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func (e *env) executionsListCommand() *cobra.Command {
+	var output, machine, status string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List executions, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := e.openReadOnly(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			xs, err := a.Meta.Workflows().ListExecutions(cmd.Context(), workflow.ListFilter{Machine: machine, Status: workflow.Status(strings.ToUpper(status)), Limit: limit})
+			if err != nil {
+				return err
+			}
+			if output == outputJSON {
+				out := []map[string]any{}
+				for _, x := range xs {
+					out = append(out, map[string]any{"executionArn": x.ARN, "name": x.Name, "stateMachineArn": x.StateMachineARN,
+						"status": string(x.Status), "startDate": isoMillis(x.StartDate), "stopDate": isoMillis(x.StopDate)})
+				}
+				return writeJSON(e.stdout, map[string]any{"executions": out})
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "EXECUTION\tSTATUS\tSTARTED\tDURATION\tERROR")
+			for _, x := range xs {
+				dur := ""
+				if !x.StopDate.IsZero() {
+					dur = x.StopDate.Sub(x.StartDate).Round(time.Millisecond).String()
+				}
+				fmt.Fprintf(tw, "%s:%s\t%s\t%s\t%s\t%s\n", x.Machine, x.Name, x.Status, isoMillis(x.StartDate), dur, x.Error)
+			}
+			return tw.Flush()
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&output, "output", "o", "table", "output format: table or json")
+	f.StringVar(&machine, "machine", "", "only executions of this state machine")
+	f.StringVar(&status, "status", "", "only executions in this status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED")
+	f.IntVar(&limit, "limit", 100, "at most this many (0 for all)")
+	return cmd
+}
+
+func (e *env) executionsStopCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "stop EXECUTION",
+		Short: "Stop a running execution (it ends ABORTED)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			arn, err := resolveExecution(args[0])
+			if err != nil {
+				return err
+			}
+			a, err := e.openWork(ctx, "weir executions stop", true)
+			if err == nil {
+				// No process runs it: abort it here.
+				defer a.Close()
+				r, err := a.Runner(nil)
+				if err != nil {
+					return err
+				}
+				if err := r.Abort(ctx, arn, "Stopped with weir executions stop"); err != nil {
+					return kindError(err)
+				}
+				fmt.Fprintf(e.stdout, "execution %s ABORTED\n", args[0])
+				return nil
+			}
+			if !errors.Is(err, datadir.ErrLocked) {
+				return err
+			}
+			ro, err := e.openReadOnly(ctx)
+			if err != nil {
+				return err
+			}
+			defer ro.Close()
+			w := ro.Meta.Workflows()
+			if err := w.RequestStop(ctx, arn); err != nil {
+				return kindError(err)
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for time.Now().Before(deadline) {
+				x, err := w.GetExecution(ctx, arn)
+				if err != nil {
+					return err
+				}
+				if x.Status.Terminal() {
+					fmt.Fprintf(e.stdout, "execution %s %s\n", args[0], x.Status)
+					return nil
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			fmt.Fprintf(e.stdout, "execution %s: stop requested; the process running it will abort it\n", args[0])
+			return nil
+		},
+	}
+}
+
+func (e *env) executionsRedriveCommand() *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "redrive EXECUTION",
+		Short: "Run a FAILED, TIMED_OUT or ABORTED execution again from the state that did not succeed",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			arn, err := resolveExecution(args[0])
+			if err != nil {
+				return err
+			}
+			a, err := e.openWork(ctx, "weir executions redrive", false)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			stop := e.runApp(a)
+			defer stop()
+			r, err := a.Runner(nil)
+			if err != nil {
+				return err
+			}
+			res, err := r.Redrive(ctx, arn)
+			if err != nil {
+				return kindError(err)
+			}
+			return e.printExecutionResult(res, output, false)
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	return cmd
+}
