@@ -366,7 +366,7 @@ func (e *env) resumeAll(ctx context.Context, a *app.App, report bool) error {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				res, err := r.Resume(ctx, x.ARN)
+				res, err := r.Execute(ctx, x.ARN)
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -190,16 +189,17 @@ SUCCEEDED and 1 otherwise.`,
 				}
 				subs[k] = v
 			}
-			a, err := e.open(ctx, "weir states run")
+			// The SQL engine starts only for machines that run queries:
+			// the others start in milliseconds.
+			engine := usesAthena(def)
+			a, err := e.openWork(ctx, "weir states run", !engine)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-			defer stop()
-			done := make(chan error, 1)
-			go func() { done <- a.Run(runCtx) }()
-			defer func() { stop(); <-done }()
+			if engine {
+				defer e.runApp(a)()
+			}
 
 			reg, err := a.Tasks(subs)
 			if err != nil {
@@ -251,4 +251,23 @@ func (e *env) executionInput(s string) (any, error) {
 		return nil, usageError("%s holds more than one JSON value", what)
 	}
 	return v, nil
+}
+
+// usesAthena reports whether a definition has Athena tasks, which need
+// the SQL engine.
+func usesAthena(def *asl.Definition) bool {
+	for _, st := range def.States {
+		if st.Type == asl.TypeTask && strings.Contains(st.Resource, ":athena:") {
+			return true
+		}
+		for _, b := range st.Branches {
+			if usesAthena(b) {
+				return true
+			}
+		}
+		if st.ItemProcessor != nil && usesAthena(st.ItemProcessor) {
+			return true
+		}
+	}
+	return false
 }

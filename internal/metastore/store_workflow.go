@@ -178,23 +178,46 @@ func decodeWorkflowExecution(rec string, stop int) (*workflow.Execution, error) 
 // writeCheckpoint appends a checkpoint's events, replaces its threads
 // and records the execution's end.
 func writeCheckpoint(ctx context.Context, tx *sql.Tx, arn string, c *workflow.Checkpoint) error {
-	for _, ev := range c.Events {
-		b, err := json.Marshal(storedEvent{ID: ev.ID, Prev: ev.PreviousEventID, Timestamp: ev.Timestamp, Type: ev.Type, Details: ev.Details})
+	if len(c.Events) > 0 {
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO execution_events (arn, id, record) VALUES (?, ?, ?)`)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO execution_events (arn, id, record) VALUES (?, ?, ?)`, arn, ev.ID, string(b)); err != nil {
-			return fmt.Errorf("event %d: %w", ev.ID, err)
+		defer ins.Close()
+		for _, ev := range c.Events {
+			b, err := json.Marshal(storedEvent{ID: ev.ID, Prev: ev.PreviousEventID, Timestamp: ev.Timestamp, Type: ev.Type, Details: ev.Details})
+			if err != nil {
+				return err
+			}
+			if _, err := ins.ExecContext(ctx, arn, ev.ID, string(b)); err != nil {
+				return fmt.Errorf("event %d: %w", ev.ID, err)
+			}
 		}
 	}
-	for _, t := range c.Threads {
-		b, err := json.Marshal(t)
+	// A batch may hold several records of one thread: the last is its
+	// state.
+	last := map[string]int{}
+	for i, t := range c.Threads {
+		last[t.ID] = i
+	}
+	if len(last) > 0 {
+		up, err := tx.PrepareContext(ctx, `INSERT INTO execution_threads (arn, id, record) VALUES (?, ?, ?)
+			ON CONFLICT (arn, id) DO UPDATE SET record = excluded.record`)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO execution_threads (arn, id, record) VALUES (?, ?, ?)
-			ON CONFLICT (arn, id) DO UPDATE SET record = excluded.record`, arn, t.ID, string(b)); err != nil {
-			return err
+		defer up.Close()
+		for i, t := range c.Threads {
+			if last[t.ID] != i {
+				continue
+			}
+			b, err := json.Marshal(t)
+			if err != nil {
+				return err
+			}
+			if _, err := up.ExecContext(ctx, arn, t.ID, string(b)); err != nil {
+				return err
+			}
 		}
 	}
 	if c.End != nil {

@@ -58,6 +58,32 @@ func DefaultOptions() Options {
 // Runner interprets state machine definitions.
 type Runner struct {
 	opts Options
+
+	mu   sync.Mutex
+	defs map[string]*asl.Definition // parsed definitions by text; see parse
+}
+
+// parse parses a definition, reusing the parse of the same text: a
+// stored state machine's executions all run one text. A definition is
+// not changed by running it.
+func (r *Runner) parse(src string) (*asl.Definition, error) {
+	r.mu.Lock()
+	def, ok := r.defs[src]
+	r.mu.Unlock()
+	if ok {
+		return def, nil
+	}
+	def, err := asl.Parse([]byte(src))
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.defs == nil || len(r.defs) >= 64 {
+		r.defs = map[string]*asl.Definition{}
+	}
+	r.defs[src] = def
+	return def, nil
 }
 
 // NewRunner returns a Runner; zero fields of opts take their defaults.
@@ -111,7 +137,10 @@ func (r *Runner) Run(ctx context.Context, def *asl.Definition, input any, info E
 	if err != nil {
 		return nil, err
 	}
-	return r.resume(ctx, store, def, e, true)
+	if _, err := r.resume(ctx, store, def, e, true); err != nil {
+		return nil, err
+	}
+	return r.result(ctx, store, e.ARN)
 }
 
 // Create records a new execution of the definition src (which must
@@ -120,7 +149,7 @@ func (r *Runner) Run(ctx context.Context, def *asl.Definition, input any, info E
 // is idempotent; the same name with another input is
 // ErrExecutionAlreadyExists.
 func (r *Runner) Create(ctx context.Context, src string, input any, info ExecutionInfo) (*Execution, bool, error) {
-	def, err := asl.Parse([]byte(src))
+	def, err := r.parse(src)
 	if err != nil {
 		return nil, false, err
 	}
@@ -167,8 +196,17 @@ func (r *Runner) create(ctx context.Context, store Store, def *asl.Definition, s
 }
 
 // Resume runs a recorded execution from its last committed transition
-// to its end; an execution that has ended is returned as it is.
+// to its end and returns it with its history; an execution that has
+// ended is returned as it is.
 func (r *Runner) Resume(ctx context.Context, arn string) (*Result, error) {
+	if _, err := r.Execute(ctx, arn); err != nil {
+		return nil, err
+	}
+	return r.result(ctx, r.opts.Store, arn)
+}
+
+// Execute is Resume without reading the history back.
+func (r *Runner) Execute(ctx context.Context, arn string) (*Execution, error) {
 	if r.opts.Store == nil {
 		return nil, errors.New("workflow: Resume needs a Store")
 	}
@@ -176,7 +214,7 @@ func (r *Runner) Resume(ctx context.Context, arn string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	def, err := asl.Parse([]byte(e.Definition))
+	def, err := r.parse(e.Definition)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: execution %s: its definition no longer parses: %w", arn, err)
 	}
@@ -187,9 +225,9 @@ func (r *Runner) Resume(ctx context.Context, arn string) (*Result, error) {
 // aborted if abortOnCancel (an execution of this process only), and
 // otherwise left RUNNING for another process to resume (this process is
 // stopping).
-func (r *Runner) resume(ctx context.Context, store Store, def *asl.Definition, e *Execution, abortOnCancel bool) (*Result, error) {
+func (r *Runner) resume(ctx context.Context, store Store, def *asl.Definition, e *Execution, abortOnCancel bool) (*Execution, error) {
 	if e.Status.Terminal() {
-		return r.result(ctx, store, e.ARN)
+		return e, nil
 	}
 	threads, err := store.Threads(ctx, e.ARN)
 	if err != nil {
@@ -265,7 +303,7 @@ func (r *Runner) resume(ctx context.Context, store Store, def *asl.Definition, e
 	if err := t.commit(context.WithoutCancel(ctx), end); err != nil {
 		return nil, err
 	}
-	return r.result(ctx, store, e.ARN)
+	return store.GetExecution(context.WithoutCancel(ctx), e.ARN)
 }
 
 // Redrive restarts a FAILED, TIMED_OUT or ABORTED execution from the
@@ -385,6 +423,8 @@ type execution struct {
 
 	mu       sync.Mutex // commits: ids are given in commit order
 	nextID   int64
+	queue    []*commitRequest // flushed checkpoints not yet written
+	writing  bool             // a writeQueue goroutine runs
 	threads  map[string]*Thread // as loaded, to find children on resume
 	storeErr error
 }
@@ -448,14 +488,30 @@ func (t *thread) event(typ string, details map[string]any) {
 }
 
 // commit writes the thread's pending events and its record, and end when
-// the execution ends, in one transaction. Events get their ids here, in
-// commit order, each following the thread's previous event.
+// the execution ends, and waits until they are stored.
 func (t *thread) commit(ctx context.Context, end *Execution) error {
+	return t.flush(end)()
+}
+
+// flush gives the thread's pending events their ids, in order, each
+// following the thread's previous event, and queues them with the
+// thread's record (and end) for the next group commit. It returns a
+// function that waits until they are stored.
+//
+// Several threads' flushes are written in one transaction (see write),
+// and a thread flushes only when durability matters: before a task
+// runs, a timer starts or branches start, at its end, and every
+// maxPendingEvents events. Transitions of Pass, Choice and Succeed states
+// in between ride with the next flush; a crash before it loses nothing
+// that had an effect, and the resumed execution goes through them again
+// from the last stored transition, so none is recorded twice.
+func (t *thread) flush(end *Execution) func() error {
 	x := t.x
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.storeErr != nil {
-		return x.storeErr
+		err := x.storeErr
+		return func() error { return err }
 	}
 	events := make([]Event, len(t.pending))
 	prev := t.rec.PrevEventID
@@ -465,20 +521,67 @@ func (t *thread) commit(ctx context.Context, end *Execution) error {
 		x.nextID++
 		events[i] = ev
 	}
-	rec := *t.rec
-	rec.PrevEventID = prev
-	rec.Vars = t.scope.own()
-	c := &Checkpoint{Events: events, Threads: []*Thread{&rec}, End: end}
-	if err := x.store.Commit(context.WithoutCancel(ctx), x.rec.ARN, c); err != nil {
-		x.storeErr = fmt.Errorf("workflow: execution %s: record a transition: %w", x.rec.ARN, err)
-		if x.cancel != nil {
-			x.cancel()
-		}
-		return x.storeErr
-	}
 	t.rec.PrevEventID = prev
 	t.pending = t.pending[:0]
-	return nil
+	rec := *t.rec
+	rec.Vars = t.scope.own()
+	rec.Retries = append([]int(nil), t.rec.Retries...)
+	req := &commitRequest{c: &Checkpoint{Events: events, Threads: []*Thread{&rec}, End: end}, done: make(chan error, 1)}
+	// Queued under x.mu: the queue is in id order, and every batch
+	// written is a prefix of it, so a crash never leaves a gap in ids.
+	x.queue = append(x.queue, req)
+	if !x.writing {
+		x.writing = true
+		go x.writeQueue()
+	}
+	return func() error { return <-req.done }
+}
+
+// maxPendingEvents bounds the events a thread keeps before it flushes.
+const maxPendingEvents = 64
+
+type commitRequest struct {
+	c    *Checkpoint
+	done chan error
+}
+
+// writeQueue writes the queued checkpoints, all that are queued at a time
+// in one transaction, until the queue is empty.
+func (x *execution) writeQueue() {
+	for {
+		x.mu.Lock()
+		batch := x.queue
+		x.queue = nil
+		if len(batch) == 0 {
+			x.writing = false
+			x.mu.Unlock()
+			return
+		}
+		x.mu.Unlock()
+		merged := &Checkpoint{}
+		for _, r := range batch {
+			merged.Events = append(merged.Events, r.c.Events...)
+			merged.Threads = append(merged.Threads, r.c.Threads...)
+			if r.c.End != nil {
+				merged.End = r.c.End
+			}
+		}
+		err := x.store.Commit(context.Background(), x.rec.ARN, merged)
+		if err != nil {
+			err = fmt.Errorf("workflow: execution %s: record a transition: %w", x.rec.ARN, err)
+			x.mu.Lock()
+			if x.storeErr == nil {
+				x.storeErr = err
+			}
+			x.mu.Unlock()
+			if x.cancel != nil {
+				x.cancel()
+			}
+		}
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
 }
 
 // scope holds variables (Assign). Parallel branches and Map iterations
@@ -589,8 +692,8 @@ func (x *execution) runMachine(ctx context.Context, t *thread, def *asl.Definiti
 		}
 		t.rec.State, t.rec.Input, t.rec.Phase = r.next, r.output, PhaseEnter
 		t.rec.Until, t.rec.Retries, t.rec.Attempt = time.Time{}, nil, 0
-		if err := t.commit(ctx, nil); err != nil {
-			return nil, &failure{asl.ErrNameRuntime, err.Error()}
+		if len(t.pending) >= maxPendingEvents {
+			t.flush(nil) // written in the background; see flush
 		}
 	}
 }

@@ -132,9 +132,9 @@ func (s *stateRun) startChildren(ctx context.Context, event string, details map[
 	}
 	t.event(event, details)
 	t.rec.Phase = PhaseChildren
-	if err := t.commit(ctx, nil); err != nil {
-		return &failure{asl.ErrNameRuntime, err.Error()}
-	}
+	// The children's first events follow this one: it needs its id, not
+	// yet its write.
+	t.flush(nil)
 	return nil
 }
 
@@ -194,9 +194,7 @@ func (s *stateRun) runChild(ctx, outer context.Context, c *thread, machine *asl.
 			c.event(typ, details)
 		}
 	}
-	if err := c.commit(outer, nil); err != nil {
-		return nil, &failure{asl.ErrNameRuntime, err.Error()}
-	}
+	c.flush(nil)
 	return out, f
 }
 
