@@ -423,8 +423,8 @@ type execution struct {
 
 	mu       sync.Mutex // commits: ids are given in commit order
 	nextID   int64
-	queue    []*commitRequest // flushed checkpoints not yet written
-	writing  bool             // a writeQueue goroutine runs
+	queue    []*commitRequest   // flushed checkpoints not yet written
+	writing  bool               // a writeQueue goroutine runs
 	threads  map[string]*Thread // as loaded, to find children on resume
 	storeErr error
 }
