@@ -48,6 +48,7 @@ func main() {
 	work := flag.String("dir", "", "working directory (default: a temporary one, removed afterwards)")
 	raw := flag.String("raw-sql", "", "internal: run this SQL in raw DuckDB and exit")
 	crawl := flag.Bool("crawl", false, "measure crawlers instead (10,000 files in 1,000 partitions; see crawl.go)")
+	states := flag.Bool("states", false, "measure state machines instead (durable transitions, weir states run; see states.go)")
 	flag.Parse()
 	if *raw != "" {
 		runRaw(*raw)
@@ -55,6 +56,12 @@ func main() {
 	}
 	if *crawl {
 		if err := runCrawl(*runs, *work); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+	if *states {
+		if err := runStates(*runs, *work); err != nil {
 			log.Fatal(err)
 		}
 		return

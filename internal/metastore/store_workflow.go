@@ -178,8 +178,15 @@ func decodeWorkflowExecution(rec string, stop int) (*workflow.Execution, error) 
 // writeCheckpoint appends a checkpoint's events, replaces its threads
 // and records the execution's end.
 func writeCheckpoint(ctx context.Context, tx *sql.Tx, arn string, c *workflow.Checkpoint) error {
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT seq FROM executions WHERE arn = ?`, arn).Scan(&seq); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return workflow.ErrExecutionDoesNotExist
+		}
+		return err
+	}
 	if len(c.Events) > 0 {
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO execution_events (arn, id, record) VALUES (?, ?, ?)`)
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO execution_events (execution, id, record) VALUES (?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -189,7 +196,7 @@ func writeCheckpoint(ctx context.Context, tx *sql.Tx, arn string, c *workflow.Ch
 			if err != nil {
 				return err
 			}
-			if _, err := ins.ExecContext(ctx, arn, ev.ID, string(b)); err != nil {
+			if _, err := ins.ExecContext(ctx, seq, ev.ID, string(b)); err != nil {
 				return fmt.Errorf("event %d: %w", ev.ID, err)
 			}
 		}
@@ -201,8 +208,8 @@ func writeCheckpoint(ctx context.Context, tx *sql.Tx, arn string, c *workflow.Ch
 		last[t.ID] = i
 	}
 	if len(last) > 0 {
-		up, err := tx.PrepareContext(ctx, `INSERT INTO execution_threads (arn, id, record) VALUES (?, ?, ?)
-			ON CONFLICT (arn, id) DO UPDATE SET record = excluded.record`)
+		up, err := tx.PrepareContext(ctx, `INSERT INTO execution_threads (execution, id, record) VALUES (?, ?, ?)
+			ON CONFLICT (execution, id) DO UPDATE SET record = excluded.record`)
 		if err != nil {
 			return err
 		}
@@ -215,7 +222,7 @@ func writeCheckpoint(ctx context.Context, tx *sql.Tx, arn string, c *workflow.Ch
 			if err != nil {
 				return err
 			}
-			if _, err := up.ExecContext(ctx, arn, t.ID, string(b)); err != nil {
+			if _, err := up.ExecContext(ctx, seq, t.ID, string(b)); err != nil {
 				return err
 			}
 		}
@@ -306,7 +313,8 @@ func (w *Workflows) History(ctx context.Context, arn string) ([]workflow.Event, 
 	if _, err := w.GetExecution(ctx, arn); err != nil {
 		return nil, err
 	}
-	rows, err := w.db.read.QueryContext(ctx, `SELECT record FROM execution_events WHERE arn = ? ORDER BY id`, arn)
+	rows, err := w.db.read.QueryContext(ctx, `SELECT e.record FROM execution_events e JOIN executions x ON x.seq = e.execution
+		WHERE x.arn = ? ORDER BY e.id`, arn)
 	if err != nil {
 		return nil, fmt.Errorf("metastore: history of %s: %w", arn, err)
 	}
@@ -328,7 +336,8 @@ func (w *Workflows) History(ctx context.Context, arn string) ([]workflow.Event, 
 
 // Threads implements workflow.Store.
 func (w *Workflows) Threads(ctx context.Context, arn string) ([]*workflow.Thread, error) {
-	rows, err := w.db.read.QueryContext(ctx, `SELECT record FROM execution_threads WHERE arn = ? ORDER BY id`, arn)
+	rows, err := w.db.read.QueryContext(ctx, `SELECT t.record FROM execution_threads t JOIN executions x ON x.seq = t.execution
+		WHERE x.arn = ? ORDER BY t.id`, arn)
 	if err != nil {
 		return nil, fmt.Errorf("metastore: threads of %s: %w", arn, err)
 	}

@@ -181,6 +181,7 @@ func (s *stateRun) runChild(ctx, outer context.Context, c *thread, machine *asl.
 	if outer.Err() != nil {
 		return nil, s.x.stopped(outer.Err())
 	}
+	c.rec.Input = nil // an ended thread needs only its outcome
 	switch {
 	case f == nil:
 		c.rec.Phase, c.rec.Output = PhaseDone, out
