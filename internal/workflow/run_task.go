@@ -1,0 +1,122 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/weirdata/weir/internal/asl"
+)
+
+// lambdaFunction matches a bare Lambda function ARN (qualifier allowed).
+func lambdaFunction(resource string) bool {
+	return strings.HasPrefix(resource, "arn:aws:lambda:") && strings.Contains(resource, ":function:")
+}
+
+// resourceParts splits a service integration ARN the way Step Functions'
+// history does: arn:aws:states:::athena:startQueryExecution.sync gives
+// "athena" and "startQueryExecution.sync".
+func resourceParts(resource string) (typ, name string) {
+	rest := strings.TrimPrefix(resource, "arn:aws:states:::")
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		return rest[:i], rest[i+1:]
+	}
+	return rest, rest
+}
+
+// task runs a Task state once: it resolves the resource, invokes its
+// handler under the state's timeout, and records the task events.
+func (s *stateRun) task(ctx context.Context, params, effective any) (any, *failure) {
+	st, x := s.st, s.x
+	handler, resource, match, err := x.r.opts.Tasks.Resolve(st.Resource)
+	if err != nil {
+		return nil, &failure{asl.ErrNameRuntime, err.Error()}
+	}
+	timeout, f := s.seconds(st.TimeoutSeconds, effective, "TimeoutSecondsPath")
+	if f != nil {
+		return nil, f
+	}
+	lambda := lambdaFunction(resource)
+	typ, name := resourceParts(resource)
+	scheduled := map[string]any{"resourceType": typ, "resource": name, "region": "us-east-1", "parameters": x.encode(params)}
+	prefix := "Task"
+	if lambda {
+		prefix = "LambdaFunction"
+		scheduled = map[string]any{"resource": resource, "input": x.encode(params), "inputDetails": map[string]any{"truncated": false}}
+	}
+	if timeout > 0 {
+		scheduled["timeoutInSeconds"] = timeout
+	}
+	s.t.event(prefix+"Scheduled", scheduled)
+	ids := map[string]any{"resourceType": typ, "resource": name}
+	if lambda {
+		ids = nil
+	}
+	s.t.event(prefix+"Started", ids)
+	// Committed before the task runs: the history shows it running, and
+	// a process that stops now runs the task again when it resumes.
+	if err := s.t.commit(ctx, nil); err != nil {
+		return nil, &failure{asl.ErrNameRuntime, err.Error()}
+	}
+	// Tasks run in real time, on any clock.
+	tctx, cancel := ctx, context.CancelFunc(func() {})
+	if timeout > 0 {
+		tctx, cancel = context.WithTimeout(ctx, time.Duration(timeout)*time.Second)
+	}
+	req := &TaskRequest{Resource: resource, Match: match, Input: params, TimeoutSeconds: timeout,
+		Context: x.contextObject(st, s.entered, s.retries, nil)}
+	out, err := invoke(tctx, handler, req)
+	timedOut := timeout > 0 && errors.Is(tctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+	cancel()
+	details := func(m map[string]any) map[string]any {
+		if !lambda {
+			m["resourceType"], m["resource"] = typ, name
+		}
+		return m
+	}
+	switch {
+	case timedOut:
+		f := &failure{asl.ErrNameTimeout, fmt.Sprintf("The task did not finish within its TimeoutSeconds (%d)", timeout)}
+		s.t.event(prefix+"TimedOut", details(map[string]any{"error": f.Name, "cause": f.Cause}))
+		return nil, f
+	case ctx.Err() != nil:
+		return nil, x.stopped(ctx.Err())
+	case err != nil:
+		f := failureOf(err, asl.ErrNameTaskFailed)
+		s.t.event(prefix+"Failed", details(map[string]any{"error": f.Name, "cause": f.Cause}))
+		return nil, f
+	}
+	s.t.event(prefix+"Succeeded", details(map[string]any{"output": x.encode(out), "outputDetails": map[string]any{"truncated": false}}))
+	return out, nil
+}
+
+// invoke calls h, turning a panic in a handler into a task failure.
+func invoke(ctx context.Context, h TaskHandler, req *TaskRequest) (out any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &TaskError{Name: asl.ErrNameTaskFailed, Cause: fmt.Sprintf("the task handler crashed: %v", r)}
+		}
+	}()
+	return h.Invoke(ctx, req)
+}
+
+// seconds reads a TimeoutSeconds-like field, static or by path.
+func (s *stateRun) seconds(v asl.IntOrPath, effective any, field string) (int, *failure) {
+	if v.Path == nil {
+		return v.Value, nil
+	}
+	got, err := v.Path.Select(s.scope(effective, nil))
+	if err != nil {
+		return 0, failureOf(err, asl.ErrNameRuntime)
+	}
+	n, ok := got.(json.Number)
+	i, perr := n.Int64()
+	if !ok || perr != nil || i < 0 || i > math.MaxInt32 {
+		return 0, &failure{asl.ErrNameRuntime, fmt.Sprintf("The %s '%s' of the state '%s' gave %s, not a non-negative integer", field, v.Path, s.st.Name, s.x.encode(got))}
+	}
+	return int(i), nil
+}
