@@ -202,3 +202,51 @@ func hasEventFor(t *testing.T, dir, ref, typ string) bool {
 	}
 	return hasEvent(h.Events, typ, 1)
 }
+
+func TestNestedExecutions(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	child := writeDefinition(t, `{"StartAt": "C", "States": {
+		"C": {"Type": "Choice", "Choices": [{"And": [{"Variable": "$.fail", "IsPresent": true}, {"Variable": "$.fail", "BooleanEquals": true}], "Next": "Boom"}], "Default": "Double"},
+		"Double": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, $.n)"}, "End": true},
+		"Boom": {"Type": "Fail", "Error": "Child.Failed", "Cause": "asked to"}}}`)
+	mustWeir(t, dir, "states", "create", "child", "--definition", child)
+	parent := writeDefinition(t, `{"StartAt": "Sync2", "States": {
+		"Sync2": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+		          "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:child", "Name": "c1",
+		                         "Input": {"n": 21, "parent.$": "$$.Execution.Id"}},
+		          "ResultSelector": {"n.$": "$.Output.n", "status.$": "$.Status"}, "ResultPath": "$.sync2", "Next": "Sync"},
+		"Sync": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync",
+		         "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:child", "Name": "c2", "Input": "{\"n\": 1}"},
+		         "ResultSelector": {"output.$": "$.Output"}, "ResultPath": "$.sync", "Next": "Failing"},
+		"Failing": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync",
+		            "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:child", "Name": "c3", "Input": {"fail": true}},
+		            "Catch": [{"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.caught", "Next": "Missing"}], "End": true},
+		"Missing": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+		            "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:nope"},
+		            "Catch": [{"ErrorEquals": ["StepFunctions.StateMachineDoesNotExistException"], "ResultPath": "$.missing", "Next": "Done"}], "End": true},
+		"Done": {"Type": "Pass", "Parameters": {"sync2.$": "$.sync2", "sync.$": "$.sync", "caught.$": "$.caught.Error", "missing.$": "$.missing.Error"}, "End": true}}}`)
+	stdout := mustWeir(t, dir, "states", "run", parent, "-o", "json")
+	var out struct {
+		Status string
+		Output map[string]any
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	got, _ := json.Marshal(out.Output)
+	want := `{"caught":"States.TaskFailed","missing":"StepFunctions.StateMachineDoesNotExistException","sync":{"output":"{\"n\":2}"},"sync2":{"n":42,"status":"SUCCEEDED"}}`
+	if out.Status != "SUCCEEDED" || string(got) != want {
+		t.Fatalf("parent: %s %s\nwant %s", out.Status, got, want)
+	}
+	// The children are durable executions of the stored machine.
+	stdout = mustWeir(t, dir, "executions", "list", "--machine", "child")
+	for _, want := range []string{"child:c1", "child:c2", "child:c3"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("children: no %s in\n%s", want, stdout)
+		}
+	}
+	if !strings.Contains(mustWeir(t, dir, "executions", "describe", "child:c1"), `"parent":"arn:aws:states:`) {
+		t.Errorf("the child's input lacks the parent's id")
+	}
+}
