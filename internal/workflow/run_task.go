@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/weirdata/weir/internal/asl"
@@ -40,6 +41,13 @@ func (s *stateRun) task(ctx context.Context, params, effective any) (any, *failu
 	if f != nil {
 		return nil, f
 	}
+	heartbeat, f := s.seconds(st.HeartbeatSeconds, effective, "HeartbeatSecondsPath")
+	if f != nil {
+		return nil, f
+	}
+	if heartbeat > 0 && timeout > 0 && heartbeat >= timeout {
+		return nil, &failure{asl.ErrNameRuntime, fmt.Sprintf("The state '%s' has HeartbeatSeconds %d, not smaller than its TimeoutSeconds %d", st.Name, heartbeat, timeout)}
+	}
 	lambda := lambdaFunction(resource)
 	typ, name := resourceParts(resource)
 	scheduled := map[string]any{"resourceType": typ, "resource": name, "region": "us-east-1", "parameters": x.encode(params)}
@@ -50,6 +58,9 @@ func (s *stateRun) task(ctx context.Context, params, effective any) (any, *failu
 	}
 	if timeout > 0 {
 		scheduled["timeoutInSeconds"] = timeout
+	}
+	if heartbeat > 0 {
+		scheduled["heartbeatInSeconds"] = heartbeat
 	}
 	s.t.event(prefix+"Scheduled", scheduled)
 	ids := map[string]any{"resourceType": typ, "resource": name}
@@ -68,9 +79,24 @@ func (s *stateRun) task(ctx context.Context, params, effective any) (any, *failu
 		tctx, cancel = context.WithTimeout(ctx, time.Duration(timeout)*time.Second)
 	}
 	req := &TaskRequest{Resource: resource, Match: match, Input: params, TimeoutSeconds: timeout,
-		Context: x.contextObject(st, s.entered, s.retries, nil)}
+		Context: x.contextObject(st, s.entered, s.retries, nil), Heartbeat: func() {}}
+	// A task with HeartbeatSeconds must call req.Heartbeat at least that
+	// often, or it fails with States.HeartbeatTimeout.
+	var heartbeatLost atomic.Bool
+	if heartbeat > 0 {
+		hctx, hcancel := context.WithCancel(tctx)
+		cancel = func(prev context.CancelFunc) context.CancelFunc { return func() { hcancel(); prev() } }(cancel)
+		timer := time.AfterFunc(time.Duration(heartbeat)*time.Second, func() {
+			heartbeatLost.Store(true)
+			hcancel()
+		})
+		defer timer.Stop()
+		req.Heartbeat = func() { timer.Reset(time.Duration(heartbeat) * time.Second) }
+		tctx = hctx
+	}
 	out, err := invoke(tctx, handler, req)
 	timedOut := timeout > 0 && errors.Is(tctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+	lostHeartbeat := heartbeatLost.Load() && ctx.Err() == nil && !timedOut
 	cancel()
 	details := func(m map[string]any) map[string]any {
 		if !lambda {
@@ -79,6 +105,10 @@ func (s *stateRun) task(ctx context.Context, params, effective any) (any, *failu
 		return m
 	}
 	switch {
+	case lostHeartbeat:
+		f := &failure{asl.ErrNameHeartbeatTimeout, fmt.Sprintf("The task sent no heartbeat for %d seconds (HeartbeatSeconds)", heartbeat)}
+		s.t.event(prefix+"TimedOut", details(map[string]any{"error": f.Name, "cause": f.Cause}))
+		return nil, f
 	case timedOut:
 		f := &failure{asl.ErrNameTimeout, fmt.Sprintf("The task did not finish within its TimeoutSeconds (%d)", timeout)}
 		s.t.event(prefix+"TimedOut", details(map[string]any{"error": f.Name, "cause": f.Cause}))

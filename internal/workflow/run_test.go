@@ -23,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite the expected results of testdat
 // functions: echo returns its input; fail fails with the input's
 // errorType and errorMessage; flaky fails with Flaky.Error until it has
 // been called input.failures times (per input.key); sleep waits
-// input.seconds on the clock; add returns a + b.
+// input.seconds; beating does too, sending heartbeats; add returns a + b.
 func testTasks() *Registry {
 	reg := NewRegistry()
 	var mu sync.Mutex
@@ -72,6 +72,20 @@ func testTasks() *Registry {
 		return json.Number(fmt.Sprint(a + b)), nil
 	})
 	fn("panic", func(ctx context.Context, req *TaskRequest) (any, error) { panic("boom") })
+	fn("beating", func(ctx context.Context, req *TaskRequest) (any, error) {
+		m, _ := req.Input.(map[string]any)
+		secs, _ := m["seconds"].(json.Number).Float64()
+		end := time.Now().Add(time.Duration(secs * float64(time.Second)))
+		for time.Now().Before(end) {
+			req.Heartbeat()
+			select {
+			case <-time.After(200 * time.Millisecond):
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		return "alive", nil
+	})
 	return reg
 }
 

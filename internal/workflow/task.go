@@ -25,6 +25,11 @@ type TaskRequest struct {
 	// TimeoutSeconds is the task's timeout, 0 for none; the ctx passed
 	// to Invoke ends then too.
 	TimeoutSeconds int
+	// Heartbeat tells the state the task is alive: with HeartbeatSeconds,
+	// a task that does not call it that often fails with
+	// States.HeartbeatTimeout (and its ctx ends). Safe to call from any
+	// goroutine.
+	Heartbeat func()
 }
 
 // TaskHandler runs the work of Task states: a built-in integration
