@@ -208,6 +208,7 @@ func Validate(data []byte) (*Definition, []Diagnostic) {
 	}
 	v := &validator{doc: doc, names: map[string]string{}}
 	def := v.machine(doc.root.(map[string]any), "", true)
+	v.checkAssigns()
 	var errs, warns []Diagnostic
 	for _, d := range v.diags {
 		if d.Severity == "WARNING" {

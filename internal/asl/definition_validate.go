@@ -21,6 +21,80 @@ type validator struct {
 	// processors included, to where it is defined: names are unique in
 	// the whole machine.
 	names map[string]string
+	// scope is the variable scope being read (see assigns).
+	scope *varScope
+	// assigns are the variables each Assign sets, checked at the end.
+	assigns []assignment
+}
+
+// varScope is the variable scope of the machine, of a Parallel branch
+// or of a Map item processor; branches and processors read their
+// parent's variables.
+type varScope struct {
+	parent *varScope
+	names  map[string]bool
+}
+
+// assignment is a variable an Assign sets, where, in which scope.
+type assignment struct {
+	name  string
+	ptr   string
+	scope *varScope
+}
+
+// assign records the variables an Assign field sets and checks their
+// names: Unicode identifiers of at most 80 characters, not "states",
+// whole variables (not x.y).
+func (v *validator) assign(raw any, ptr string) {
+	m, ok := raw.(map[string]any)
+	if !ok || v.scope == nil {
+		return
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		name := strings.TrimSuffix(k, ".$")
+		loc := ptr + "/" + escapePointer(k)
+		switch {
+		case !validVariableName(name):
+			v.errorf(schemaFailed, loc, "%q is not a variable name: use letters, digits and underscores, starting with a letter or underscore (no dots: a variable is assigned whole)", name)
+			continue
+		case utf8.RuneCountInString(name) > 80:
+			v.errorf(schemaFailed, loc, "The variable name %q is longer than 80 characters", name)
+			continue
+		case name == "states":
+			v.errorf(schemaFailed, loc, "\"states\" is reserved (JSONata's $states); choose another variable name")
+			continue
+		}
+		v.scope.names[name] = true
+		v.assigns = append(v.assigns, assignment{name: name, ptr: loc, scope: v.scope})
+	}
+}
+
+func validVariableName(s string) bool {
+	for i, r := range s {
+		if i == 0 && !isIDStart(r) || i > 0 && !isIDContinue(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// checkAssigns reports variables a branch or item processor assigns
+// that an enclosing scope assigns too: Step Functions refuses them (an
+// inner scope reads the outer variable and may not shadow it).
+func (v *validator) checkAssigns() {
+	for _, a := range v.assigns {
+		for s := a.scope.parent; s != nil; s = s.parent {
+			if s.names[a.name] {
+				v.errorf(schemaFailed, a.ptr, "The variable %q is assigned in an enclosing scope; a Parallel branch or Map item processor may read it but not assign it (use another name)", a.name)
+				break
+			}
+		}
+	}
 }
 
 func (v *validator) errorf(code, ptr, format string, args ...any) {
@@ -287,6 +361,8 @@ func (v *validator) machine(m map[string]any, ptr string, top bool) *Definition 
 		o.only("Comment", "StartAt", "States", "ProcessorConfig")
 	}
 	def := &Definition{States: map[string]*State{}}
+	v.scope = &varScope{parent: v.scope, names: map[string]bool{}}
+	defer func() { v.scope = v.scope.parent }()
 	def.Comment, _ = o.str("Comment", false)
 	if top {
 		if ver, ok := o.str("Version", false); ok && ver != "1.0" {
@@ -515,6 +591,7 @@ func (v *validator) state(name string, m map[string]any, ptr string) *State {
 	}
 	s.ResultSelector = o.template("ResultSelector")
 	s.Assign = o.template("Assign")
+	v.assign(m["Assign"], o.at("Assign"))
 
 	// Next or End, exactly one, where the type takes them.
 	if hasField(fields, "Next") {
@@ -630,6 +707,7 @@ func (v *validator) choice(o *object, s *State) {
 		var assign *Template
 		if rule != nil && rule.Assign != nil {
 			var errs []error
+			v.assign(rule.Assign, fmt.Sprintf("%s/%d/Assign", o.at("Choices"), i))
 			assign, errs = ParseTemplate(rule.Assign)
 			for _, err := range errs {
 				v.fieldError(fmt.Sprintf("%s/%d/Assign", o.at("Choices"), i), err)
@@ -834,6 +912,7 @@ func (v *validator) catchers(o *object) []Catcher {
 		ct.Next, _ = c.str("Next", true)
 		ct.ResultPath = c.path("ResultPath", true, true)
 		ct.Assign = c.template("Assign")
+		v.assign(m["Assign"], c.at("Assign"))
 		out = append(out, ct)
 	}
 	return out
