@@ -16,4 +16,18 @@
 // Step Functions error name that Retry and Catch match with [ErrorMatches];
 // static problems are [*FieldError] values locating the problem by JSON
 // pointer.
+//
+// # Query languages
+//
+// Every state is written in JSONPath, the default QueryLanguage. JSONata
+// (QueryLanguage: JSONata, at the top or per state) is refused by the
+// validator with UNSUPPORTED_FEATURE for now. Its seam is [Expression]:
+// whatever computes a value from a [Scope] — a path, an intrinsic, a
+// template today; a JSONata expression ({% ... %}, with $states.input,
+// $states.result, $states.context and the variables) tomorrow. A JSONata
+// state replaces the JSONPath fields by Arguments, Output, Condition and
+// Items, which will compile to Expressions evaluated at the same points
+// of the data flow (Arguments where Parameters is, Output where
+// ResultSelector, ResultPath and OutputPath are, Condition where a Choice
+// rule is), so the interpreter does not change shape.
 package asl
