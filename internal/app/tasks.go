@@ -33,6 +33,7 @@ func (a *App) Tasks(substitutions map[string]string) (*workflow.Registry, error)
 func (a *App) runnerOptions(reg *workflow.Registry, clock workflow.Clock) workflow.Options {
 	opts := workflow.DefaultOptions()
 	opts.Tasks, opts.Store, opts.Logger = reg, a.Meta.Workflows(), a.logger.With("component", "workflow")
+	opts.Objects = a.Objects()
 	if clock != nil {
 		opts.Clock = clock
 	}

@@ -206,7 +206,7 @@ SUCCEEDED and 1 otherwise.`,
 				return err
 			}
 			opts := workflow.DefaultOptions()
-			opts.Tasks = reg
+			opts.Tasks, opts.Objects = reg, a.Objects()
 			opts.Logger = e.logger(a.Config)
 			if fast {
 				opts.Clock = workflow.NewVirtualClock()

@@ -40,6 +40,10 @@ type Options struct {
 	// StopPoll is how often a running execution checks the store for a
 	// StopExecution from another process.
 	StopPoll time.Duration
+	// Objects is the object store of distributed Maps' ItemReader and
+	// ResultWriter (weir's lake); nil fails them with
+	// States.ItemReaderFailed and States.ResultWriterFailed.
+	Objects Objects
 }
 
 // DefaultOptions returns the options of a Runner on the system clock

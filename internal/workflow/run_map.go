@@ -132,25 +132,42 @@ func (s *stateRun) parallel(ctx context.Context, params any) (any, *failure) {
 	return results, nil
 }
 
-// mapItems runs the item processor over the items ItemsPath selects from
-// the effective input, at most MaxConcurrency at once, keeping the
-// results in item order.
+// mapItems runs the item processor over the items — from ItemsPath on
+// the effective input, or read by the ItemReader — at most
+// MaxConcurrency at once, keeping the results in item order. An
+// ItemBatcher gives each child a batch of items; a ResultWriter writes
+// the results to the lake. A distributed Map records a Map Run
+// (MapRunStarted, MapRunSucceeded/MapRunFailed) where an inline Map
+// records MapStateStarted, MapStateSucceeded/MapStateFailed; each
+// child runs on its own thread either way.
 func (s *stateRun) mapItems(ctx context.Context, effective any) (any, *failure) {
-	st, x := s.st, s.x
-	if st.ItemReader != nil || st.ResultWriter != nil || st.ItemBatcher != nil {
-		return nil, &failure{asl.ErrNameRuntime, fmt.Sprintf("The Map state '%s' uses ItemReader, ItemBatcher or ResultWriter, which weir does not run yet; pass the items in the input (ItemsPath)", st.Name)}
-	}
-	items := effective
-	if st.ItemsPath.Path != nil {
-		var err error
-		if items, err = st.ItemsPath.Path.Select(s.scope(effective, nil)); err != nil {
-			return nil, failureOf(err, asl.ErrNameRuntime)
+	st, x, t := s.st, s.x, s.t
+	distributed := st.ProcessorMode == "DISTRIBUTED"
+	defer func() { t.rec.Items = nil }() // the state's attempt is over: a retry reads again
+	src := &MapItems{Source: "STATE_DATA"}
+	switch {
+	case st.ItemReader != nil && t.rec.Phase == PhaseChildren && t.rec.Items != nil:
+		src = t.rec.Items // resumed: the items it started with
+	case st.ItemReader != nil:
+		var f *failure
+		if src, f = s.readItems(ctx, effective); f != nil {
+			return nil, f
 		}
+	default:
+		items := effective
+		if st.ItemsPath.Path != nil {
+			var err error
+			if items, err = st.ItemsPath.Path.Select(s.scope(effective, nil)); err != nil {
+				return nil, failureOf(err, asl.ErrNameRuntime)
+			}
+		}
+		list, ok := items.([]any)
+		if !ok {
+			return nil, &failure{asl.ErrNameRuntime, fmt.Sprintf("The Map state '%s' needs an array of items, but ItemsPath '%s' gave %s", st.Name, pathText(st.ItemsPath), x.encode(items))}
+		}
+		src.Items = list
 	}
-	list, ok := items.([]any)
-	if !ok {
-		return nil, &failure{asl.ErrNameRuntime, fmt.Sprintf("The Map state '%s' needs an array of items, but ItemsPath '%s' gave %s", st.Name, pathText(st.ItemsPath), x.encode(items))}
-	}
+	list := src.Items
 	limit, f := s.seconds(st.MaxConcurrency, effective, "MaxConcurrencyPath")
 	if f != nil {
 		return nil, f
@@ -173,20 +190,85 @@ func (s *stateRun) mapItems(ctx context.Context, effective any) (any, *failure) 
 			return nil, &failure{asl.ErrNameRuntime, fmt.Sprintf("ToleratedFailurePercentagePath '%s' gave %s, not a number from 0 to 100", p, x.encode(v))}
 		}
 	}
-	tolerant := st.ToleratedFailureCount.Set || st.ToleratedFailurePercentage.Set
+	// A distributed Map tolerates no failure unless told: a failed child
+	// fails it with States.ExceedToleratedFailureThreshold, as on AWS.
+	tolerant := distributed || st.ToleratedFailureCount.Set || st.ToleratedFailurePercentage.Set
+	exceeded := func(failed, total int) bool {
+		byCount := st.ToleratedFailureCount.Set && failed > tolCount
+		byPct := st.ToleratedFailurePercentage.Set && float64(failed)*100 > tolPct*float64(total)
+		return byCount || byPct || !st.ToleratedFailureCount.Set && !st.ToleratedFailurePercentage.Set && failed > 0
+	}
 
-	if f := s.startChildren(ctx, "MapStateStarted", map[string]any{"length": len(list)}); f != nil {
+	// select gives item i as its child sees it (ItemSelector).
+	selectItem := func(i int) (any, *failure) {
+		if st.ItemSelector == nil {
+			return list[i], nil
+		}
+		info := map[string]any{"Index": json.Number(strconv.Itoa(i)), "Value": list[i], "Source": src.source(i)}
+		sc := asl.Scope{Input: effective, Context: x.contextObject(st, s.entered, s.retries, info), Var: s.sc.get}
+		v, err := st.ItemSelector.Eval(sc)
+		if err != nil {
+			return nil, failureOf(err, asl.ErrNameParameterPathFailure)
+		}
+		return v, nil
+	}
+	// Children: one per item, or one per batch.
+	n := len(list)
+	childInput := selectItem
+	b, f := s.batcher(effective)
+	if f != nil {
+		return nil, f
+	}
+	if b != nil {
+		selected := make([]any, len(list))
+		for i := range list {
+			if selected[i], f = selectItem(i); f != nil {
+				return nil, f
+			}
+		}
+		ends, err := b.split(selected)
+		if err != nil {
+			return nil, &failure{asl.ErrNameRuntime, fmt.Sprintf("The Map state '%s' cannot batch its items: %v", st.Name, err)}
+		}
+		n = len(ends)
+		childInput = func(i int) (any, *failure) {
+			start := 0
+			if i > 0 {
+				start = ends[i-1]
+			}
+			return b.batchInput(selected[start:ends[i]]), nil
+		}
+	}
+	writer, f := s.resultWriter(ctx, effective)
+	if f != nil {
+		return nil, f
+	}
+	run := s.newMapRun()
+
+	if st.ItemReader != nil {
+		t.rec.Items = src // written with the start: a resumed Map runs these
+	}
+	if distributed {
+		f = s.startChildren(ctx, "MapRunStarted", map[string]any{"mapRunArn": run.arn})
+	} else {
+		f = s.startChildren(ctx, "MapStateStarted", map[string]any{"length": n})
+	}
+	if f != nil {
 		return nil, f
 	}
 	mctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	results := make([]any, len(list))
+	results := make([]any, n)
+	outcomes := make([]childOutcome, n)
+	for i := range outcomes {
+		outcomes[i].status = "PENDING"
+	}
 	var mu sync.Mutex
 	var first *failure
 	failed := 0
 	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup
-	for i, item := range list {
+	for i := range n {
 		select {
 		case sem <- struct{}{}:
 		case <-mctx.Done():
@@ -195,17 +277,11 @@ func (s *stateRun) mapItems(ctx context.Context, effective any) (any, *failure) 
 			break
 		}
 		detail := map[string]any{"name": st.Name, "index": i}
+		var input any
 		c, isNew, f := s.child(i, st.ItemProcessor, func() (any, *failure) {
-			if st.ItemSelector == nil {
-				return item, nil
-			}
-			info := map[string]any{"Index": json.Number(strconv.Itoa(i)), "Value": item}
-			sc := asl.Scope{Input: effective, Context: x.contextObject(st, s.entered, s.retries, info), Var: s.sc.get}
-			v, err := st.ItemSelector.Eval(sc)
-			if err != nil {
-				return nil, failureOf(err, asl.ErrNameParameterPathFailure)
-			}
-			return v, nil
+			in, f := childInput(i)
+			input = in
+			return in, f
 		})
 		if f != nil {
 			<-sem
@@ -219,12 +295,18 @@ func (s *stateRun) mapItems(ctx context.Context, effective any) (any, *failure) 
 		}
 		if isNew {
 			c.event("MapIterationStarted", detail)
+			if distributed {
+				c.rec.Started = x.r.opts.Clock.Now()
+			}
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
 			out, f := s.runChild(mctx, ctx, c, st.ItemProcessor, func(f *failure) (string, map[string]any) {
+				if distributed {
+					c.rec.Stopped = x.r.opts.Clock.Now()
+				}
 				switch {
 				case f == nil:
 					return "MapIterationSucceeded", detail
@@ -235,19 +317,28 @@ func (s *stateRun) mapItems(ctx context.Context, effective any) (any, *failure) 
 			})
 			mu.Lock()
 			defer mu.Unlock()
+			o := &outcomes[i]
+			o.input, o.started, o.stopped = input, c.rec.Started, c.rec.Stopped
 			if f == nil {
 				results[i] = out
+				o.status, o.output = "SUCCEEDED", out
 				return
 			}
+			o.err, o.cause = f.Name, f.Cause
 			if ctx.Err() != nil {
 				return
 			}
+			if mctx.Err() != nil && c.rec.Phase == PhaseAborted {
+				o.status = "ABORTED"
+				return
+			}
+			o.status = "FAILED"
 			failed++
 			if tolerant {
 				results[i] = map[string]any{"Error": f.Name, "Cause": f.Cause}
-				if failed > tolCount && float64(failed)*100 > tolPct*float64(len(list)) {
+				if exceeded(failed, n) {
 					if first == nil {
-						first = &failure{asl.ErrNameExceedToleratedFailure, fmt.Sprintf("The Map state '%s' had %d failed items of %d, more than it tolerates", st.Name, failed, len(list))}
+						first = &failure{asl.ErrNameExceedToleratedFailure, fmt.Sprintf("The Map state '%s' had %d failed items of %d, more than it tolerates", st.Name, failed, n)}
 					}
 					cancel()
 				}
@@ -263,12 +354,40 @@ func (s *stateRun) mapItems(ctx context.Context, effective any) (any, *failure) 
 	if ctx.Err() != nil {
 		return nil, x.stopped(ctx.Err())
 	}
+	var result any = results
+	if writer != nil {
+		for i := range outcomes {
+			if outcomes[i].input == nil {
+				// Ended before a restart, or never started: its input again.
+				if in, f := childInput(i); f == nil {
+					outcomes[i].input = in
+				}
+			}
+		}
+		if writer.export {
+			out, wf := s.writeResults(ctx, writer, run, outcomes)
+			if wf != nil && first == nil {
+				first = wf
+			}
+			result = out
+		} else {
+			result = run.preview(writer, outcomes)
+		}
+	}
 	if first != nil {
-		s.t.event("MapStateFailed", map[string]any{"error": first.Name, "cause": first.Cause})
+		if distributed {
+			t.event("MapRunFailed", map[string]any{"error": first.Name, "cause": first.Cause})
+		} else {
+			t.event("MapStateFailed", map[string]any{"error": first.Name, "cause": first.Cause})
+		}
 		return nil, first
 	}
-	s.t.event("MapStateSucceeded", nil)
-	return results, nil
+	if distributed {
+		t.event("MapRunSucceeded", nil)
+	} else {
+		t.event("MapStateSucceeded", nil)
+	}
+	return result, nil
 }
 
 func pathText(p asl.OptionalPath) string {

@@ -91,6 +91,7 @@ func testTasks() *Registry {
 
 type runRecord struct {
 	name, definition, input, want string
+	objects                       string // "--- object s3://bucket/key" sections, as written
 }
 
 // readRunScript reads a script of records: "=== name", a definition,
@@ -110,7 +111,11 @@ func readRunScript(t testing.TB, path string) (header string, recs []runRecord) 
 		if !ok1 || !ok2 {
 			t.Fatalf("%s: record %q needs '--- input' and '--- want' lines", path, name)
 		}
-		recs = append(recs, runRecord{name: name, definition: def, input: input, want: strings.TrimSpace(want)})
+		var objects string
+		if i := strings.Index(def, "\n--- object "); i >= 0 {
+			def, objects = def[:i], def[i:]
+		}
+		recs = append(recs, runRecord{name: name, definition: def, input: input, want: strings.TrimSpace(want), objects: objects})
 	}
 	return header, recs
 }
@@ -188,7 +193,7 @@ func TestRunScripts(t *testing.T) {
 				if !*update && got != r.want {
 					t.Errorf("%s:\ngot:\n%s\nwant:\n%s", r.name, got, r.want)
 				}
-				fmt.Fprintf(&out, "\n=== %s\n%s\n--- input\n%s\n--- want\n%s\n", r.name, r.definition, r.input, got)
+				fmt.Fprintf(&out, "\n=== %s\n%s%s\n--- input\n%s\n--- want\n%s\n", r.name, r.definition, r.objects, r.input, got)
 			}
 			if *update {
 				if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
@@ -204,12 +209,13 @@ func runScriptRecord(t *testing.T, r runRecord) string {
 	if err != nil {
 		return "invalid: " + err.Error()
 	}
-	runner := NewRunner(Options{Clock: NewVirtualClock(), Tasks: testTasks()})
+	objs := scriptObjects(t, r.objects)
+	runner := NewRunner(Options{Clock: NewVirtualClock(), Tasks: testTasks(), Objects: objs})
 	res, err := runner.Run(context.Background(), def, decodeInput(t, r.input), ExecutionInfo{Name: "test", Machine: "script"})
 	if err != nil {
 		return "error: " + err.Error()
 	}
-	return renderResult(res, !concurrent(def))
+	return renderResult(res, !concurrent(def)) + objs.written()
 }
 
 // concurrent reports whether def has a Parallel or a Map with more than

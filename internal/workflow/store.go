@@ -63,6 +63,13 @@ type Thread struct {
 	Attempt     int       // attempts of State so far (Parallel and Map child IDs use it)
 	PrevEventID int64     // the thread's last event
 	Vars        map[string]any
+	// Items are what a Map state's ItemReader read, kept while its items
+	// run (see MapItems).
+	Items *MapItems `json:",omitempty"`
+	// Started and Stopped bound a distributed Map's child execution, for
+	// its ResultWriter.
+	Started time.Time `json:",omitzero"`
+	Stopped time.Time `json:",omitzero"`
 }
 
 // Checkpoint is what one committed transition writes: new events, the
