@@ -413,44 +413,57 @@ func (e *env) executionsDescribeCommand() *cobra.Command {
 		Short: "Show an execution's status, input, output or error",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			arn, err := resolveExecution(args[0])
-			if err != nil {
-				return err
-			}
-			a, err := e.openReadOnly(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			x, err := a.Meta.Workflows().GetExecution(cmd.Context(), arn)
-			if err != nil {
-				return kindError(err)
-			}
-			if output == outputJSON {
-				return writeJSON(e.stdout, describeShape(x))
-			}
-			f := newFieldWriter(e.stdout)
-			f.row("ExecutionArn", x.ARN)
-			f.row("Name", x.Name)
-			f.row("StateMachine", x.Machine)
-			f.row("Status", string(x.Status))
-			f.row("StartDate", isoMillis(x.StartDate))
-			f.row("StopDate", isoMillis(x.StopDate))
-			f.row("Input", compactJSON(x.Input))
-			if x.Status == workflow.StatusSucceeded {
-				f.row("Output", compactJSON(x.Output))
-			}
-			f.row("Error", x.Error)
-			f.row("Cause", x.Cause)
-			if x.RedriveCount > 0 {
-				f.row("RedriveCount", fmt.Sprint(x.RedriveCount))
-			}
-			f.flush()
-			return nil
+			return e.withExecution(cmd.Context(), args[0], func(w *metastore.Workflows, arn string) error {
+				return e.describeExecution(cmd.Context(), w, arn, output)
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
 	return cmd
+}
+
+// withExecution resolves an execution reference and calls fn with the
+// metastore opened read-only (it works while another process runs
+// executions).
+func (e *env) withExecution(ctx context.Context, ref string, fn func(w *metastore.Workflows, arn string) error) error {
+	arn, err := resolveExecution(ref)
+	if err != nil {
+		return err
+	}
+	a, err := e.openReadOnly(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return fn(a.Meta.Workflows(), arn)
+}
+
+func (e *env) describeExecution(ctx context.Context, w *metastore.Workflows, arn, output string) error {
+	x, err := w.GetExecution(ctx, arn)
+	if err != nil {
+		return kindError(err)
+	}
+	if output == outputJSON {
+		return writeJSON(e.stdout, describeShape(x))
+	}
+	f := newFieldWriter(e.stdout)
+	f.row("ExecutionArn", x.ARN)
+	f.row("Name", x.Name)
+	f.row("StateMachine", x.Machine)
+	f.row("Status", string(x.Status))
+	f.row("StartDate", isoMillis(x.StartDate))
+	f.row("StopDate", isoMillis(x.StopDate))
+	f.row("Input", compactJSON(x.Input))
+	if x.Status == workflow.StatusSucceeded {
+		f.row("Output", compactJSON(x.Output))
+	}
+	f.row("Error", x.Error)
+	f.row("Cause", x.Cause)
+	if x.RedriveCount > 0 {
+		f.row("RedriveCount", fmt.Sprint(x.RedriveCount))
+	}
+	f.flush()
+	return nil
 }
 
 // describeShape is DescribeExecution's response.
@@ -488,36 +501,33 @@ func (e *env) executionsHistoryCommand() *cobra.Command {
 		Short: "List an execution's history events",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			arn, err := resolveExecution(args[0])
-			if err != nil {
-				return err
-			}
-			a, err := e.openReadOnly(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			events, err := a.Meta.Workflows().History(cmd.Context(), arn)
-			if err != nil {
-				return kindError(err)
-			}
-			if output == outputJSON {
-				out := []map[string]any{}
-				for _, ev := range events {
-					out = append(out, ev.MarshalMap())
-				}
-				return writeJSON(e.stdout, map[string]any{"events": out})
-			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tPREV\tTIME\tTYPE\tDETAILS")
-			for _, ev := range events {
-				fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\n", ev.ID, ev.PreviousEventID, ev.Timestamp.UTC().Format("15:04:05.000"), ev.Type, eventSummary(ev))
-			}
-			return tw.Flush()
+			return e.withExecution(cmd.Context(), args[0], func(w *metastore.Workflows, arn string) error {
+				return e.printHistory(cmd.Context(), w, arn, output)
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
 	return cmd
+}
+
+func (e *env) printHistory(ctx context.Context, w *metastore.Workflows, arn, output string) error {
+	events, err := w.History(ctx, arn)
+	if err != nil {
+		return kindError(err)
+	}
+	if output == outputJSON {
+		out := []map[string]any{}
+		for _, ev := range events {
+			out = append(out, ev.MarshalMap())
+		}
+		return writeJSON(e.stdout, map[string]any{"events": out})
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tPREV\tTIME\tTYPE\tDETAILS")
+	for _, ev := range events {
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\n", ev.ID, ev.PreviousEventID, ev.Timestamp.UTC().Format("15:04:05.000"), ev.Type, eventSummary(ev))
+	}
+	return tw.Flush()
 }
 
 // eventSummary is the short form of an event's details for the table.

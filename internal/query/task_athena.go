@@ -65,6 +65,19 @@ func request(req *workflow.TaskRequest) (map[string]any, error) {
 	return m, nil
 }
 
+// executionRequest reads a request naming a query execution.
+func executionRequest(req *workflow.TaskRequest) (map[string]any, string, error) {
+	m, err := request(req)
+	if err != nil {
+		return nil, "", err
+	}
+	id := stringParam(m, "QueryExecutionId")
+	if id == "" {
+		return nil, "", invalidRequest("QueryExecutionId is required")
+	}
+	return m, id, nil
+}
+
 func stringParam(m map[string]any, path ...string) string {
 	var cur any = m
 	for _, p := range path {
@@ -118,13 +131,9 @@ func (s *Service) taskStart(sync bool) workflow.TaskHandlerFunc {
 }
 
 func (s *Service) taskGet(ctx context.Context, req *workflow.TaskRequest) (any, error) {
-	m, err := request(req)
+	_, id, err := executionRequest(req)
 	if err != nil {
 		return nil, err
-	}
-	id := stringParam(m, "QueryExecutionId")
-	if id == "" {
-		return nil, invalidRequest("QueryExecutionId is required")
 	}
 	e, err := s.Get(ctx, id)
 	if err != nil {
@@ -134,13 +143,9 @@ func (s *Service) taskGet(ctx context.Context, req *workflow.TaskRequest) (any, 
 }
 
 func (s *Service) taskStop(ctx context.Context, req *workflow.TaskRequest) (any, error) {
-	m, err := request(req)
+	_, id, err := executionRequest(req)
 	if err != nil {
 		return nil, err
-	}
-	id := stringParam(m, "QueryExecutionId")
-	if id == "" {
-		return nil, invalidRequest("QueryExecutionId is required")
 	}
 	if err := s.Cancel(ctx, id); err != nil {
 		return nil, taskError(err)
@@ -152,13 +157,9 @@ func (s *Service) taskStop(ctx context.Context, req *workflow.TaskRequest) (any,
 // first page starts with a header row of the column names, as Athena's
 // does.
 func (s *Service) taskResults(ctx context.Context, req *workflow.TaskRequest) (any, error) {
-	m, err := request(req)
+	m, id, err := executionRequest(req)
 	if err != nil {
 		return nil, err
-	}
-	id := stringParam(m, "QueryExecutionId")
-	if id == "" {
-		return nil, invalidRequest("QueryExecutionId is required")
 	}
 	max := 0
 	if n, ok := m["MaxResults"].(json.Number); ok {
