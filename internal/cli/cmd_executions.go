@@ -263,6 +263,7 @@ another input fails with ExecutionAlreadyExists.`,
 			defer a.Close()
 			stop := e.runApp(a)
 			defer stop()
+			fmt.Fprintf(e.stderr, "execution %s:%s RUNNING (weir executions describe %s:%s)\n", m.Name, x.Name, m.Name, x.Name)
 			res, err := r.Resume(ctx, x.ARN)
 			if err != nil {
 				if ctx.Err() != nil {
