@@ -834,10 +834,7 @@ func (v *validator) mapState(o *object, s *State) {
 		s.ToleratedFailurePercentage = FloatOrPath{Set: true, Value: f}
 	}
 	if r, ok := o.child("ItemReader", "ItemReader"); ok {
-		r.only("Resource", "Parameters", "ReaderConfig", "Arguments")
-		if _, ok := r.str("Resource", true); ok {
-			r.template("Parameters")
-		}
+		v.itemReader(r)
 		s.ItemReader = r.m
 	}
 	if b, ok := o.child("ItemBatcher", "ItemBatcher"); ok {
@@ -851,8 +848,7 @@ func (v *validator) mapState(o *object, s *State) {
 		s.ItemBatcher = b.m
 	}
 	if w, ok := o.child("ResultWriter", "ResultWriter"); ok {
-		w.only("Resource", "Parameters", "WriterConfig", "Arguments")
-		w.template("Parameters")
+		v.resultWriter(w)
 		s.ResultWriter = w.m
 	}
 	s.Label, _ = o.str("Label", false)

@@ -65,6 +65,7 @@ type childOutcome struct {
 type resultWriter struct {
 	export         bool // write to Bucket/Prefix (else only shape the state's result)
 	bucket, prefix string
+	dir            string // Prefix/<map run id>/
 	transformation string // NONE, COMPACT or FLATTEN
 	outputType     string // JSON or JSONL
 }
@@ -75,7 +76,7 @@ func (s *stateRun) writerFailed(format string, args ...any) *failure {
 
 // resultWriter evaluates the state's ResultWriter on the effective
 // input, before any item runs: a bad bucket fails the state at once.
-func (s *stateRun) resultWriter(ctx context.Context, effective any) (*resultWriter, *failure) {
+func (s *stateRun) resultWriter(ctx context.Context, effective any, m *mapRun) (*resultWriter, *failure) {
 	raw := s.st.ResultWriter
 	if raw == nil {
 		return nil, nil
@@ -103,9 +104,13 @@ func (s *stateRun) resultWriter(ctx context.Context, effective any) (*resultWrit
 				return nil, s.writerFailed("Parameters.Prefix must be a string, not %s", s.x.encode(p))
 			}
 		}
+		w.dir = m.id + "/"
+		if p := strings.TrimSuffix(w.prefix, "/"); p != "" {
+			w.dir = p + "/" + w.dir
+		}
 		// The bucket must exist before the items run, not after.
-		if _, err := s.x.r.opts.Objects.List(ctx, w.bucket, w.prefix+"\x00"); err != nil {
-			return nil, s.writerFailed("cannot write to s3://%s/%s: %v", w.bucket, w.prefix, err)
+		if _, err := s.x.r.opts.Objects.List(ctx, w.bucket, w.dir+"manifest.json"); err != nil {
+			return nil, s.writerFailed("cannot write to s3://%s/%s: %v", w.bucket, w.dir, err)
 		}
 	}
 	if cfg, ok := raw["WriterConfig"].(map[string]any); ok {
@@ -192,11 +197,7 @@ func (m *mapRun) preview(w *resultWriter, outcomes []childOutcome) any {
 // manifest names only files that were written. A resumed Map writes
 // the same keys again.
 func (s *stateRun) writeResults(ctx context.Context, w *resultWriter, m *mapRun, outcomes []childOutcome) (any, *failure) {
-	objs := s.x.r.opts.Objects
-	dir := m.id + "/"
-	if p := strings.TrimSuffix(w.prefix, "/"); p != "" {
-		dir = p + "/" + dir
-	}
+	objs, dir := s.x.r.opts.Objects, w.dir
 	groups := map[string][]int{}
 	for i, o := range outcomes {
 		st := o.status

@@ -239,11 +239,11 @@ func (s *stateRun) mapItems(ctx context.Context, effective any) (any, *failure) 
 			return b.batchInput(selected[start:ends[i]]), nil
 		}
 	}
-	writer, f := s.resultWriter(ctx, effective)
+	run := s.newMapRun()
+	writer, f := s.resultWriter(ctx, effective, run)
 	if f != nil {
 		return nil, f
 	}
-	run := s.newMapRun()
 
 	if st.ItemReader != nil {
 		t.rec.Items = src // written with the start: a resumed Map runs these
