@@ -92,3 +92,27 @@ func TestDemo(t *testing.T) {
 		t.Errorf("after a second run, s3://traffic-raw/ holds %d files, want 2 (one per arrival hour)", n)
 	}
 }
+
+// TestDemoStateMachine checks that the demo's INSERT ran as a durable
+// execution of the stored state machine, with its history.
+func TestDemoStateMachine(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out := mustWeir(t, dir, "demo", "--events", "600", "--sensors", "10")
+	m := regexp.MustCompile(`execution (traffic-etl:repartition-\S+) SUCCEEDED, (\d+) events in its history`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("the demo does not report its execution:\n%s", out)
+	}
+	if !strings.Contains(mustWeir(t, dir, "executions", "describe", m[1]), "SUCCEEDED") {
+		t.Errorf("execution %s is not SUCCEEDED", m[1])
+	}
+	history := mustWeir(t, dir, "executions", "history", m[1])
+	for _, want := range []string{"TaskScheduled", "athena startQueryExecution.sync", "ExecutionSucceeded"} {
+		if !strings.Contains(history, want) {
+			t.Errorf("history lacks %q:\n%s", want, history)
+		}
+	}
+	if !strings.Contains(mustWeir(t, dir, "states", "describe", "traffic-etl"), "arn:aws:states:::athena:startQueryExecution.sync") {
+		t.Error("the stored state machine is not the demo's")
+	}
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -10,8 +11,11 @@ import (
 
 	"github.com/weirdata/weir/internal/app"
 	"github.com/weirdata/weir/internal/demo"
+	"github.com/weirdata/weir/internal/errs"
 	"github.com/weirdata/weir/internal/lake"
+	"github.com/weirdata/weir/internal/metastore"
 	"github.com/weirdata/weir/internal/query"
+	"github.com/weirdata/weir/internal/workflow"
 )
 
 func (e *env) demoCommand() *cobra.Command {
@@ -23,7 +27,9 @@ func (e *env) demoCommand() *cobra.Command {
 into the lake as Firehose would (JSON lines in arrival-hour folders), catalogue
 them as an Athena table, repartition them by event time with the pipeline's
 INSERT INTO (3- and 20-reading window averages, jam indicators, Parquet
-partitioned by year/month/day/hour), and report traffic jams per day.
+partitioned by year/month/day/hour) run by the pipeline's state machine (an
+Athena task in Amazon States Language, recorded as a durable execution), and
+report traffic jams per day.
 
 The demo owns the database 'traffic' and the buckets 'traffic-raw' and
 'traffic-transformed' of the data directory: it replaces them on every run.`,
@@ -98,7 +104,7 @@ func (e *env) runDemo(ctx context.Context, opts demo.Options) error {
 	for _, d := range days {
 		dayValues = append(dayValues, d.Format("02"))
 	}
-	x, err := e.demoStatement(ctx, a, demo.InsertSQL(days[0].Format("2006"), days[0].Format("01"), dayValues))
+	run, x, err := e.demoMachine(ctx, a, demo.InsertSQL(days[0].Format("2006"), days[0].Format("01"), dayValues))
 	if err != nil {
 		return err
 	}
@@ -106,8 +112,10 @@ func (e *env) runDemo(ctx context.Context, opts demo.Options) error {
 	if err != nil {
 		return err
 	}
-	step(3, "Repartitioned by event time with INSERT INTO (window averages over 3 and 20 readings): %s rows into %d partitions of s3://%s/, %s scanned  [%s]",
-		groupDigits(x.Statistics.UpdateCount), len(parts), demo.TransformedBucket, humanBytes(x.Statistics.DataScannedInBytes), since(t0))
+	step(3, "Repartitioned by event time with INSERT INTO (window averages over 3 and 20 readings): %s rows into %d partitions of s3://%s/, %s scanned  [%s]\n"+
+		"   as seed 000 does it: state machine %s (Athena task, Retry, Catch), execution %s:%s %s, %d events in its history",
+		groupDigits(x.Statistics.UpdateCount), len(parts), demo.TransformedBucket, humanBytes(x.Statistics.DataScannedInBytes), since(t0),
+		demo.MachineName, demo.MachineName, run.Name, run.Status, len(run.Events))
 
 	x, err = e.demoStatement(ctx, a, demo.ReportSQL)
 	if err != nil {
@@ -123,12 +131,56 @@ Next:
   weir query --database traffic "SELECT uniqueid, hour, avgspeed3minutes FROM %s WHERE day = %d AND trafficjamindicator = 1 LIMIT 10"
   weir query --database traffic "SHOW PARTITIONS %s"
   weir lake ls --recursive s3://%s/
+  weir executions history %s:%s
   weir queries list
-`, demo.TransformedTable, days[0].Day(), demo.TransformedTable, demo.TransformedBucket)
+`, demo.TransformedTable, days[0].Day(), demo.TransformedTable, demo.TransformedBucket, demo.MachineName, run.Name)
 	return nil
 }
 
 func since(t time.Time) string { return humanDuration(time.Since(t).Milliseconds()) }
+
+// demoMachine stores the demo's state machine and runs an execution of
+// it on the INSERT; it returns the execution and the INSERT's query.
+func (e *env) demoMachine(ctx context.Context, a *app.App, insert string) (*workflow.Result, *query.Execution, error) {
+	w := a.Meta.Workflows()
+	sm := &metastore.StateMachine{Name: demo.MachineName, Definition: demo.Machine}
+	if err := w.PutStateMachine(ctx, sm, true); errs.KindOf(err) == errs.NotFound {
+		err = w.PutStateMachine(ctx, sm, false)
+	} else if err != nil {
+		return nil, nil, err
+	}
+	r, err := a.Runner(nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	name := "repartition-" + time.Now().UTC().Format("20060102T150405.000")
+	x, _, err := r.Create(ctx, demo.Machine, map[string]any{"insert": insert},
+		workflow.ExecutionInfo{Name: name, Machine: demo.MachineName, StateMachineARN: machineARN(demo.MachineName)})
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := r.Resume(ctx, x.ARN)
+	if err != nil {
+		return nil, nil, err
+	}
+	if res.Status != workflow.StatusSucceeded {
+		return nil, nil, fmt.Errorf("demo state machine %s ended %s: %s: %s", demo.MachineName, res.Status, res.Error, res.Cause)
+	}
+	var qid string
+	for _, ev := range res.Events {
+		if ev.Type == "TaskSucceeded" && ev.Details["resource"] == "startQueryExecution.sync" {
+			var out struct{ QueryExecution struct{ QueryExecutionId string } }
+			if err := json.Unmarshal([]byte(fmt.Sprint(ev.Details["output"])), &out); err == nil {
+				qid = out.QueryExecution.QueryExecutionId
+			}
+		}
+	}
+	q, err := a.Queries.Get(ctx, qid)
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo: the INSERT's query execution: %w", err)
+	}
+	return res, q, nil
+}
 
 // demoStatement runs one statement and fails with its error.
 func (e *env) demoStatement(ctx context.Context, a *app.App, sql string) (*query.Execution, error) {
