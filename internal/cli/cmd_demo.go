@@ -169,7 +169,9 @@ func (e *env) demoMachine(ctx context.Context, a *app.App, insert string) (*work
 	var qid string
 	for _, ev := range res.Events {
 		if ev.Type == "TaskSucceeded" && ev.Details["resource"] == "startQueryExecution.sync" {
-			var out struct{ QueryExecution struct{ QueryExecutionId string } }
+			var out struct {
+				QueryExecution struct{ QueryExecutionId string }
+			}
 			if err := json.Unmarshal([]byte(fmt.Sprint(ev.Details["output"])), &out); err == nil {
 				qid = out.QueryExecution.QueryExecutionId
 			}
