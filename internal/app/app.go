@@ -22,6 +22,7 @@ import (
 	"github.com/weirdata/weir/internal/lake/fsbucket"
 	"github.com/weirdata/weir/internal/metastore"
 	"github.com/weirdata/weir/internal/query"
+	"github.com/weirdata/weir/internal/schedule"
 )
 
 // Options say how to open an App.
@@ -53,9 +54,13 @@ type App struct {
 	// Functions manages and invokes user functions (weir's Lambda).
 	Functions *function.Service
 	Engine    *duckengine.Engine // nil when opened read-only
+	// Scheduler keeps schedules and, while its Run runs (weir serve),
+	// fires them.
+	Scheduler *schedule.Scheduler
 
-	logger *slog.Logger
-	closed sync.Once
+	logger  *slog.Logger
+	starter *scheduleStarter
+	closed  sync.Once
 }
 
 // Open opens a data directory to work in it: it takes the directory's
@@ -146,6 +151,12 @@ func open(ctx context.Context, opts Options, work bool) (*App, error) {
 	fopts := function.DefaultOptions()
 	fopts.Store, fopts.Logger = a.Meta, logger
 	if a.Functions, err = function.New(fopts); err != nil {
+		return fail(err)
+	}
+	sopts := schedule.DefaultOptions()
+	a.starter = &scheduleStarter{a: a}
+	sopts.Store, sopts.Starter, sopts.Logger = a.Meta, a.starter, logger
+	if a.Scheduler, err = schedule.NewScheduler(sopts); err != nil {
 		return fail(err)
 	}
 	if work && opts.LockFile == nil {
