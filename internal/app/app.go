@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/weirdata/weir/internal/catalog"
 	"github.com/weirdata/weir/internal/config"
@@ -21,6 +22,7 @@ import (
 	"github.com/weirdata/weir/internal/lake"
 	"github.com/weirdata/weir/internal/lake/fsbucket"
 	"github.com/weirdata/weir/internal/metastore"
+	"github.com/weirdata/weir/internal/metrics"
 	"github.com/weirdata/weir/internal/query"
 	"github.com/weirdata/weir/internal/schedule"
 )
@@ -57,6 +59,8 @@ type App struct {
 	// Scheduler keeps schedules and, while its Run runs (weir serve),
 	// fires them.
 	Scheduler *schedule.Scheduler
+	// Metrics are weir serve's metrics; nil until Serve runs.
+	Metrics *metrics.Metrics
 
 	logger  *slog.Logger
 	starter *scheduleStarter
@@ -156,6 +160,7 @@ func open(ctx context.Context, opts Options, work bool) (*App, error) {
 	sopts := schedule.DefaultOptions()
 	a.starter = &scheduleStarter{a: a}
 	sopts.Store, sopts.Starter, sopts.Logger = a.Meta, a.starter, logger
+	sopts.Lag = func(d time.Duration) { a.Metrics.ObserveScheduleLag(d) } // a nil Metrics records nothing
 	if a.Scheduler, err = schedule.NewScheduler(sopts); err != nil {
 		return fail(err)
 	}

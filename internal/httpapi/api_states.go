@@ -20,7 +20,9 @@ const arnPrefix = "arn:aws:states:us-east-1:000000000000:"
 func StateMachineArn(name string) string { return arnPrefix + "stateMachine:" + name }
 
 // ExecutionArn returns the ARN weir gives an execution of machine.
-func ExecutionArn(machine, name string) string { return arnPrefix + "execution:" + machine + ":" + name }
+func ExecutionArn(machine, name string) string {
+	return arnPrefix + "execution:" + machine + ":" + name
+}
 
 // ResolveExecution reads an execution reference: its ARN or MACHINE:NAME.
 func ResolveExecution(ref string) (string, error) {

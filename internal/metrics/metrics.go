@@ -41,7 +41,7 @@ type Metrics struct {
 	reg           *prometheus.Registry
 	httpDuration  *prometheus.HistogramVec
 	crawlDuration *prometheus.HistogramVec
-	scheduleLag   *prometheus.GaugeVec
+	scheduleLag   prometheus.Gauge
 	lagHistogram  prometheus.Histogram
 }
 
@@ -63,10 +63,10 @@ func New(src Source, logger *slog.Logger) *Metrics {
 			Help:    "Duration of crawls this process ran, by crawler and final status.",
 			Buckets: prometheus.ExponentialBuckets(0.05, 2, 14),
 		}, []string{"crawler", "status"}),
-		scheduleLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		scheduleLag: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "weir_schedule_lag_seconds",
-			Help: "Delay between a schedule's fire time and the start of its target, at its last firing.",
-		}, []string{"schedule"}),
+			Help: "Delay between the last on-time schedule fire time and the start of its target.",
+		}),
 		lagHistogram: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "weir_schedule_lag_distribution_seconds",
 			Help:    "Distribution of the delay between schedules' fire times and the start of their targets.",
@@ -103,21 +103,13 @@ func (m *Metrics) ObserveCrawl(crawler, status string, d time.Duration) {
 }
 
 // ObserveScheduleLag records how late a schedule's target started after
-// its fire time. The scheduler calls it (app wires it in) at each firing.
-func (m *Metrics) ObserveScheduleLag(schedule string, lag time.Duration) {
+// its fire time; it is the scheduler's lag recorder (schedule.Options.Lag).
+func (m *Metrics) ObserveScheduleLag(lag time.Duration) {
 	if m == nil {
 		return
 	}
-	m.scheduleLag.WithLabelValues(schedule).Set(lag.Seconds())
+	m.scheduleLag.Set(lag.Seconds())
 	m.lagHistogram.Observe(lag.Seconds())
-}
-
-// ForgetSchedule drops a deleted schedule's lag gauge.
-func (m *Metrics) ForgetSchedule(schedule string) {
-	if m == nil {
-		return
-	}
-	m.scheduleLag.DeleteLabelValues(schedule)
 }
 
 // stored collects the Source's figures at scrape time.
