@@ -62,6 +62,9 @@ func (a *App) Serve(ctx context.Context, opts ServeOptions) error {
 	}
 	defer ln.Close()
 	addr := ln.Addr().String()
+	if ip := ln.Addr().(*net.TCPAddr).IP; opts.AuthToken == "" && !ip.IsLoopback() {
+		logger.Warn("weir serve listens beyond loopback without an auth token: anyone who reaches the port can use the API; set --auth-token", "addr", addr)
+	}
 	if err := a.Dir.SetAddress(addr); err != nil {
 		return err
 	}
