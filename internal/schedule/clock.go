@@ -7,9 +7,11 @@ import "time"
 // sleeps.
 type Clock interface {
 	Now() time.Time
-	// NewTimer returns a timer that delivers on its channel once d has
-	// passed (at once when d ≤ 0).
-	NewTimer(d time.Duration) Timer
+	// NewTimer returns a timer that delivers on its channel once the
+	// clock shows at or later (at once if it does already). The deadline
+	// is absolute so that a clock moved between reading Now and arming
+	// the timer cannot make it fire late.
+	NewTimer(at time.Time) Timer
 }
 
 // Timer is a Clock's one-shot timer.
@@ -26,8 +28,8 @@ type SystemClock struct{}
 // Now returns the current time.
 func (SystemClock) Now() time.Time { return time.Now() }
 
-// NewTimer returns a time.Timer.
-func (SystemClock) NewTimer(d time.Duration) Timer { return sysTimer{time.NewTimer(d)} }
+// NewTimer returns a time.Timer for the time until at.
+func (SystemClock) NewTimer(at time.Time) Timer { return sysTimer{time.NewTimer(time.Until(at))} }
 
 type sysTimer struct{ t *time.Timer }
 

@@ -97,7 +97,8 @@ func (d *Definition) Validate() error {
 	if err := d.Target.validate(); err != nil {
 		return err
 	}
-	if err := d.Target.checkInput(d.Input); err != nil {
+	// The input is JSON once its context attributes are filled in.
+	if err := d.Target.checkInput(expandInput(d.Input, Fire{Schedule: d.Name, FireTime: d.Created})); err != nil {
 		return err
 	}
 	if _, err := ParseOverlap(string(d.Overlap)); err != nil {

@@ -115,17 +115,15 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		}
 		var timer Timer
 		var tc <-chan time.Time
-		wait := time.Duration(-1)
+		var wake time.Time
 		if len(l.heap) > 0 {
-			wait = l.heap[0].next.Sub(now)
+			wake = l.heap[0].next
 		}
-		if polling {
-			if w := nextPoll.Sub(now); wait < 0 || w < wait {
-				wait = w
-			}
+		if polling && (wake.IsZero() || nextPoll.Before(wake)) {
+			wake = nextPoll
 		}
-		if wait >= 0 {
-			timer = s.opts.Clock.NewTimer(wait)
+		if !wake.IsZero() {
+			timer = s.opts.Clock.NewTimer(wake)
 			tc = timer.C()
 		}
 		select {

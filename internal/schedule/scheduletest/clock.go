@@ -38,11 +38,11 @@ func (c *Clock) Now() time.Time {
 }
 
 // NewTimer implements schedule.Clock.
-func (c *Clock) NewTimer(d time.Duration) schedule.Timer {
+func (c *Clock) NewTimer(at time.Time) schedule.Timer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	t := &timer{c: c, at: c.now.Add(d), ch: make(chan time.Time, 1)}
-	if d <= 0 {
+	t := &timer{c: c, at: at, ch: make(chan time.Time, 1)}
+	if !at.After(c.now) {
 		t.done = true
 		t.ch <- c.now
 		return t
