@@ -136,7 +136,7 @@ func (s *Server) listObjects(w http.ResponseWriter, r *http.Request) error {
 		if info.IsPrefix {
 			out.CommonPrefixes = append(out.CommonPrefixes, info.Key)
 		} else {
-			out.Objects = append(out.Objects, Object{Key: info.Key, Size: info.Size, LastModified: info.ModTime.UTC()})
+			out.Objects = append(out.Objects, Object{Key: info.Key, Size: info.Size, LastModified: info.ModTime.UTC().Truncate(time.Millisecond)})
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -192,7 +192,7 @@ func (s *Server) putObject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("s3://%s/%s: %w", b.Name(), key, err)
 	}
-	writeJSON(w, http.StatusOK, Object{Key: key, Size: info.Size, LastModified: info.ModTime.UTC()})
+	writeJSON(w, http.StatusOK, Object{Key: key, Size: info.Size, LastModified: info.ModTime.UTC().Truncate(time.Millisecond)})
 	return nil
 }
 
