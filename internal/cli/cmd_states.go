@@ -21,7 +21,8 @@ func (e *env) statesCommand() *cobra.Command {
 		Short: "Step Functions state machines: validate and run Amazon States Language",
 		Long: `State machines are written in the Amazon States Language, in JSON or YAML, exactly as
 for AWS Step Functions: AWS ARNs and all. weir validates them the way AWS does and runs
-them here, with Athena queries and Glue crawlers as tasks; see docs/states.md.`,
+them here, with Athena queries, Glue crawlers, functions (weir's Lambda) and nested
+executions as tasks; see docs/states.md.`,
 		Example: `  weir states validate pipeline.asl.json
   weir states run pipeline.asl.yaml --input '{"date": "2024-03-01"}'
   weir states run pipeline.asl.json --fast-timers --history --output json
@@ -157,8 +158,12 @@ func (e *env) statesRunCommand() *cobra.Command {
 		Long: `run starts an execution of the definition (a JSON or YAML file, "-" for standard input)
 on --input and waits for it to end. It prints {"status", "output"} or {"status", "error",
 "cause"}; --history adds the events, as GetExecutionHistory gives them. Task states run
-Athena queries (arn:aws:states:::athena:startQueryExecution[.sync], ...) and Glue
-crawlers (arn:aws:states:::aws-sdk:glue:startCrawler, ...) in this data directory.
+Athena queries (arn:aws:states:::athena:startQueryExecution[.sync], ...), Glue crawlers
+(arn:aws:states:::aws-sdk:glue:startCrawler, ...), functions (Lambda ARNs and
+arn:aws:states:::lambda:invoke) and stored state machines
+(arn:aws:states:::states:startExecution[.sync[:2]]) in this data directory; a
+distributed Map reads and writes lake objects (ItemReader, ResultWriter).
+The execution itself is not recorded: use 'weir executions start' for that.
 
 --fast-timers runs Wait states and retry intervals on a virtual clock: a machine that
 waits for hours finishes in milliseconds. The exit status is 0 when the execution
