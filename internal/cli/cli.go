@@ -121,6 +121,7 @@ Start with:
   weir crawlers --help           discover tables in the lake, as Glue crawlers do
   weir states --help             validate and run Step Functions state machines
   weir functions --help          user functions (Lambda) that state machines call
+  weir schedules --help          start state machines, crawlers and queries on a timetable
   weir serve                     run the HTTP API, executions and schedules as a server`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -130,7 +131,7 @@ Start with:
 	pf.StringVar(&e.configPath, "config", "", "YAML configuration file (or $WEIR_CONFIG)")
 	pf.StringVar(&e.logLevel, "log-level", "", "log level: debug, info, warn, error")
 	pf.StringVar(&e.logFormat, "log-format", "", "log format: text or json")
-	root.AddCommand(e.queryCommand(), e.queriesCommand(), e.lakeCommand(), e.crawlersCommand(), e.statesCommand(), e.executionsCommand(), e.functionsCommand(), e.demoCommand(), e.versionCommand(),
+	root.AddCommand(e.queryCommand(), e.queriesCommand(), e.lakeCommand(), e.crawlersCommand(), e.statesCommand(), e.executionsCommand(), e.functionsCommand(), e.schedulesCommand(), e.demoCommand(), e.versionCommand(),
 		e.serveCommand(),
 		e.runQueuedCommand(), e.runCrawlerCommand(), e.runExecutionsCommand())
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &ExitError{Code: ExitUsage, Err: err} })
