@@ -1,0 +1,292 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/weirdata/weir/internal/apiclient"
+	"github.com/weirdata/weir/internal/config"
+	"github.com/weirdata/weir/internal/crawler"
+	"github.com/weirdata/weir/internal/errs"
+	"github.com/weirdata/weir/internal/httpapi"
+)
+
+// serving is a weir serve run in this test process.
+type serving struct {
+	c    *apiclient.Client
+	addr string
+	stop func() error
+}
+
+// startServe opens dir and serves it on a random loopback port.
+func startServe(t *testing.T, dir, token string) *serving {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = dir
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := Open(ctx, Options{Config: cfg, Command: "weir serve (test)"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- a.Serve(ctx, ServeOptions{Addr: "127.0.0.1:0", AuthToken: token, Version: "test", Ready: func(addr string) { ready <- addr }})
+	}()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		a.Close()
+		t.Fatalf("serve: %v", err)
+	}
+	stopped := false
+	s := &serving{c: apiclient.New(addr, apiclient.Options{Token: token}), addr: addr}
+	s.stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		err := <-done
+		return errors.Join(err, a.Close())
+	}
+	t.Cleanup(func() { s.stop() })
+	return s
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	s := startServe(t, dir, "")
+	c := s.c
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	// The lock file names the server.
+	h, err := c.Health(ctx)
+	if err != nil || h.Status != "ok" || h.Version != "test" {
+		t.Fatalf("health: %+v %v", h, err)
+	}
+
+	// Lake.
+	if err := c.CreateBucket(ctx, "raw"); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"t/a.json", "t/b.json", "t/c/d.json"} {
+		if _, err := c.PutObject(ctx, "raw", key, strings.NewReader(`{"n": 1, "s": "x"}`+"\n"+`{"n": 2, "s": "y"}`+"\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := c.ListObjects(ctx, "raw", "t/", false, apiclient.Page{MaxResults: 2})
+	if err != nil || len(l.Objects) != 2 || l.NextToken == "" {
+		t.Fatalf("first page: %+v %v", l, err)
+	}
+	l2, err := c.ListObjects(ctx, "raw", "t/", false, apiclient.Page{MaxResults: 2, NextToken: l.NextToken})
+	if err != nil || len(l2.CommonPrefixes) != 1 || l2.CommonPrefixes[0] != "t/c/" || l2.NextToken != "" {
+		t.Fatalf("second page: %+v %v", l2, err)
+	}
+	rc, err := c.GetObject(ctx, "raw", "t/c/d.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	if !strings.Contains(string(b), `"n": 2`) {
+		t.Errorf("object: %q", b)
+	}
+	if _, err := c.GetObject(ctx, "raw", "nope"); !errors.Is(err, errs.NotFound) {
+		t.Errorf("missing object: %v", err)
+	}
+
+	// Crawler → catalog → query.
+	db := "lakehouse"
+	if _, err := c.CreateCrawler(ctx, httpapi.CrawlerInput{Name: "raw", DatabaseName: &db, Targets: targets("s3://raw/t/")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.StartCrawler(ctx, "raw"); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the crawl", func() bool {
+		cr, err := c.GetCrawler(ctx, "raw")
+		return err == nil && cr.State == "READY" && cr.LastCrawl != nil
+	})
+	cr, _ := c.GetCrawler(ctx, "raw")
+	if cr.LastCrawl.Status != "SUCCEEDED" {
+		t.Fatalf("crawl: %+v", cr.LastCrawl)
+	}
+	tables, err := c.ListTables(ctx, db, apiclient.Page{})
+	if err != nil || len(tables.Tables) != 1 {
+		t.Fatalf("tables: %+v %v", tables, err)
+	}
+	id, err := c.StartQuery(ctx, httpapi.StartQueryInput{QueryString: "SELECT count(*) FROM " + tables.Tables[0].Name, Database: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, err := c.WaitQuery(ctx, id, 0); err != nil || q.State != "SUCCEEDED" {
+		t.Fatalf("query over the crawled table: %+v %v", q, err)
+	}
+	id, err = c.StartQuery(ctx, httpapi.StartQueryInput{QueryString: "SELECT n FROM (VALUES 1, 2, 3, 4, 5) AS t(n) ORDER BY n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, err := c.WaitQuery(ctx, id, 0); err != nil || q.State != "SUCCEEDED" {
+		t.Fatalf("query: %+v %v", q, err)
+	}
+	var rows []string
+	p, pages := apiclient.Page{MaxResults: 2}, 0
+	for {
+		res, err := c.QueryResults(ctx, id, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, r := range res.Rows {
+			rows = append(rows, *r[0])
+		}
+		if res.NextToken == "" {
+			break
+		}
+		p.NextToken = res.NextToken
+	}
+	if strings.Join(rows, ",") != "1,2,3,4,5" || pages != 3 {
+		t.Errorf("rows %v in %d pages", rows, pages)
+	}
+
+	// Functions.
+	cmd := `read -r e; echo "{\"got\": $e}"`
+	if _, err := c.CreateFunction(ctx, httpapi.FunctionInput{FunctionName: "echo", Command: &cmd}); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := c.InvokeFunction(ctx, "echo", map[string]any{"a": 1})
+	if err != nil || inv.FunctionError != "" {
+		t.Fatalf("invoke: %+v %v", inv, err)
+	}
+
+	// State machines and executions.
+	def := `{"StartAt": "Call", "States": {
+		"Call": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:000000000000:function:echo", "Next": "Nap"},
+		"Nap": {"Type": "Wait", "SecondsPath": "$.got.nap", "Next": "Done"},
+		"Done": {"Type": "Succeed"}}}`
+	if _, err := c.CreateStateMachine(ctx, httpapi.StateMachineInput{Name: "flow", Definition: def}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "flow", Name: "quick", Input: map[string]any{"nap": 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "flow", Name: "quick", Input: map[string]any{"nap": 0}})
+	if err != nil || again.ExecutionArn != x.ExecutionArn {
+		t.Errorf("idempotent start: %+v %v", again, err)
+	}
+	if _, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "flow", Name: "quick", Input: map[string]any{"nap": 1}}); !errors.Is(err, errs.Exists) {
+		t.Errorf("same name, other input: %v", err)
+	}
+	done, err := c.WaitExecution(ctx, "flow:quick", 20*time.Millisecond)
+	if err != nil || done.Status != "SUCCEEDED" {
+		t.Fatalf("execution: %+v %v", done, err)
+	}
+	hist, err := c.ExecutionHistory(ctx, x.ExecutionArn, false, apiclient.Page{MaxResults: 3})
+	if err != nil || len(hist.Events) != 3 || hist.NextToken == "" || hist.Events[0]["type"] != "ExecutionStarted" {
+		t.Fatalf("history: %+v %v", hist, err)
+	}
+
+	// Stop a waiting execution, then redrive it.
+	if _, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "flow", Name: "slow", Input: map[string]any{"nap": 3600}}); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the Wait state", func() bool {
+		h, err := c.ExecutionHistory(ctx, "flow:slow", true, apiclient.Page{MaxResults: 1})
+		return err == nil && len(h.Events) == 1 && h.Events[0]["type"] == "WaitStateEntered"
+	})
+	stopped, err := c.StopExecution(ctx, "flow:slow", "enough")
+	if err != nil || stopped.Status != "ABORTED" {
+		t.Fatalf("stop: %+v %v", stopped, err)
+	}
+	if _, err := c.RedriveExecution(ctx, "flow:quick"); !errors.Is(err, errs.Conflict) {
+		t.Errorf("redrive a succeeded execution: %v", err)
+	}
+	red, err := c.RedriveExecution(ctx, "flow:slow")
+	if err != nil || red.Status != "RUNNING" || red.RedriveCount != 1 {
+		t.Fatalf("redrive: %+v %v", red, err)
+	}
+	list, err := c.ListExecutions(ctx, "flow", "RUNNING", apiclient.Page{})
+	if err != nil || len(list.Executions) != 1 {
+		t.Fatalf("running executions: %+v %v", list, err)
+	}
+
+	// Metrics.
+	resp, err := http.Get("http://" + s.addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`weir_executions{status="SUCCEEDED"} 1`, `weir_queries{state="SUCCEEDED"} 2`, `weir_crawl_duration_seconds_count{crawler="raw",status="SUCCEEDED"} 1`,
+		`weir_http_request_duration_seconds_count{code="201",method="POST",route="POST /api/v1/executions"}`, "weir_query_scanned_bytes_total", "weir_schedule_lag_seconds"} {
+		if !strings.Contains(string(mb), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+
+	// A graceful stop leaves the redriven execution RUNNING; the next
+	// server resumes it.
+	if err := s.stop(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	s = startServe(t, dir, "")
+	x2, err := s.c.DescribeExecution(ctx, "flow:slow")
+	if err != nil || x2.Status != "RUNNING" {
+		t.Fatalf("after restart: %+v %v", x2, err)
+	}
+	if st, err := s.c.StopExecution(ctx, "flow:slow", "done"); err != nil || st.Status != "ABORTED" {
+		t.Fatalf("stop the resumed execution: %+v %v", st, err)
+	}
+}
+
+func TestServeAuth(t *testing.T) {
+	s := startServe(t, t.TempDir(), "tok")
+	ctx := context.Background()
+	if _, err := s.c.ListBuckets(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := apiclient.New(s.addr, apiclient.Options{}).ListBuckets(ctx); !errors.Is(err, apiclient.ErrUnauthorized) {
+		t.Errorf("without the token: %v", err)
+	}
+	resp, err := http.Get("http://" + s.addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("/metrics without the token: %d", resp.StatusCode)
+	}
+}
+
+func targets(paths ...string) *crawlerTargets {
+	t := &crawlerTargets{}
+	for _, p := range paths {
+		t.S3Targets = append(t.S3Targets, crawlerTarget{Path: p})
+	}
+	return t
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+type (
+	crawlerTargets = crawler.Targets
+	crawlerTarget  = crawler.S3Target
+)
