@@ -221,6 +221,12 @@ another input fails with ExecutionAlreadyExists.`,
 			if err != nil {
 				return err
 			}
+			if c, err := e.server(ctx); err != nil || c != nil {
+				if err != nil {
+					return err
+				}
+				return e.remoteStart(ctx, c, args[0], name, in, wait, output)
+			}
 			a, err := e.openWork(ctx, "weir executions start", false)
 			if err != nil {
 				return err
@@ -414,6 +420,12 @@ func (e *env) executionsDescribeCommand() *cobra.Command {
 		Short: "Show an execution's status, input, output or error",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if c, err := e.server(cmd.Context()); err != nil || c != nil {
+				if err != nil {
+					return err
+				}
+				return e.remoteDescribe(cmd.Context(), c, args[0], output)
+			}
 			return e.withExecution(cmd.Context(), args[0], func(w *metastore.Workflows, arn string) error {
 				return e.describeExecution(cmd.Context(), w, arn, output)
 			})
@@ -444,6 +456,11 @@ func (e *env) describeExecution(ctx context.Context, w *metastore.Workflows, arn
 	if err != nil {
 		return kindError(err)
 	}
+	return e.printStateExecution(x, output)
+}
+
+// printStateExecution prints an execution as describe shows it.
+func (e *env) printStateExecution(x *workflow.Execution, output string) error {
 	if output == outputJSON {
 		return writeJSON(e.stdout, describeShape(x))
 	}
@@ -603,6 +620,12 @@ func (e *env) executionsStopCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if c, err := e.server(ctx); err != nil || c != nil {
+				if err != nil {
+					return err
+				}
+				return e.remoteStop(ctx, c, args[0], arn)
+			}
 			a, err := e.openWork(ctx, "weir executions stop", true)
 			if err == nil {
 				// No process runs it: abort it here.
@@ -658,6 +681,12 @@ func (e *env) executionsRedriveCommand() *cobra.Command {
 			arn, err := resolveExecution(args[0])
 			if err != nil {
 				return err
+			}
+			if c, err := e.server(ctx); err != nil || c != nil {
+				if err != nil {
+					return err
+				}
+				return e.remoteRedrive(ctx, c, arn, output)
 			}
 			a, err := e.openWork(ctx, "weir executions redrive", false)
 			if err != nil {
