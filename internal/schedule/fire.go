@@ -20,7 +20,8 @@ const maxScan = 1 << 20
 
 // outcome is what handling a schedule left to do.
 type outcome struct {
-	next   time.Time // the next fire time; zero if none
+	def    *Definition // the schedule as recorded; nil if unchanged
+	next   time.Time   // the next fire time; zero if none
 	queued bool      // fire times wait for the previous run
 	runs   []Run     // what was recorded
 }
@@ -30,21 +31,17 @@ type outcome struct {
 // one up to now, missed ones through the catch-up policy and all through
 // the overlap policy. It records the runs and the new last fire time in
 // one store update.
-func (s *Scheduler) handle(ctx context.Context, name string, now time.Time) (outcome, error) {
-	d, err := s.opts.Store.GetSchedule(ctx, name)
-	if errors.Is(err, errs.NotFound) {
-		return outcome{}, nil
-	}
-	if err != nil {
-		return outcome{}, err
-	}
+func (s *Scheduler) handle(ctx context.Context, d *Definition, sch *Schedule, now time.Time) (outcome, error) {
+	name := d.Name
 	if d.State != StateEnabled {
 		return outcome{}, nil
 	}
-	sch, err := New(d.Spec())
-	if err != nil {
-		s.logger.Error("schedule no longer valid; not firing it", "schedule", name, "err", err)
-		return outcome{}, nil
+	if sch == nil {
+		var err error
+		if sch, err = New(d.Spec()); err != nil {
+			s.logger.Error("schedule no longer valid; not firing it", "schedule", name, "err", err)
+			return outcome{}, nil
+		}
 	}
 
 	// The fire times due: all of them counted, the first kept, and the
@@ -171,7 +168,7 @@ func (s *Scheduler) handle(ctx context.Context, name string, now time.Time) (out
 	}
 
 	var out outcome
-	err = s.opts.Store.UpdateSchedule(ctx, name, runs, func(cur *Definition) error {
+	err := s.opts.Store.UpdateSchedule(ctx, name, runs, func(cur *Definition) error {
 		if lastDue.After(cur.LastFire) {
 			cur.LastFire = lastDue
 		}
@@ -193,8 +190,12 @@ func (s *Scheduler) handle(ctx context.Context, name string, now time.Time) (out
 			s.logger.Info("schedule completed: no fire time left", "schedule", name)
 		}
 		out.queued = len(cur.Queued) > 0
+		out.def = cur.Clone()
 		return nil
 	})
+	if errors.Is(err, errs.NotFound) {
+		return outcome{}, nil // deleted meanwhile
+	}
 	if err != nil {
 		return outcome{}, fmt.Errorf("schedule %s: record runs: %w", name, err)
 	}

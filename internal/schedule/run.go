@@ -10,6 +10,8 @@ import (
 // entry is a schedule as Run tracks it.
 type entry struct {
 	name   string
+	def    *Definition // as last read or recorded
+	sch    *Schedule   // def's timetable
 	next   time.Time // the next fire time, while in the heap
 	index  int       // in the heap; -1 when not in it
 	busy   bool      // being handled
@@ -154,7 +156,12 @@ func (l *loop) track(d *Definition) {
 	if d.State != StateEnabled {
 		return
 	}
-	e := &entry{name: d.Name, index: -1}
+	sch, err := New(d.Spec())
+	if err != nil {
+		l.s.logger.Error("schedule no longer valid; not firing it", "schedule", d.Name, "err", err)
+		return
+	}
+	e := &entry{name: d.Name, def: d, sch: sch, index: -1}
 	l.entries[d.Name] = e
 	l.setQueued(e, len(d.Queued) > 0)
 	if next := NextFires(d, 1); len(next) == 1 {
@@ -169,7 +176,7 @@ func (l *loop) dispatch(e *entry) {
 	l.busy++
 	go func() {
 		l.sem <- struct{}{}
-		out, err := l.s.handle(l.ctx, e.name, l.s.opts.Clock.Now())
+		out, err := l.s.handle(l.ctx, e.def, e.sch, l.s.opts.Clock.Now())
 		<-l.sem
 		l.done <- handled{e, out, err}
 	}()
@@ -184,6 +191,10 @@ func (l *loop) finish(h handled) {
 		return // deleted meanwhile
 	}
 	switch {
+	case e.dirty:
+		e.dirty = false
+		l.reload(e.name)
+		return
 	case h.err != nil:
 		if l.ctx.Err() == nil {
 			l.s.logger.Error("schedule handling failed; trying again", "schedule", e.name, "err", h.err)
@@ -191,10 +202,9 @@ func (l *loop) finish(h handled) {
 		e.next = l.s.opts.Clock.Now().Add(l.s.opts.Poll)
 		heap.Push(&l.heap, e)
 		return
-	case e.dirty:
-		e.dirty = false
-		l.reload(e.name)
-		return
+	}
+	if h.out.def != nil {
+		e.def = h.out.def
 	}
 	l.setQueued(e, h.out.queued)
 	if !h.out.next.IsZero() {
@@ -272,7 +282,7 @@ func (s *Scheduler) RunDue(ctx context.Context) (map[string][]Run, error) {
 		if next := NextFires(d, 1); len(d.Queued) == 0 && (len(next) == 0 || next[0].After(now)) {
 			continue
 		}
-		o, err := s.handle(ctx, d.Name, now)
+		o, err := s.handle(ctx, d, nil, now)
 		if err != nil {
 			errs = append(errs, err)
 			continue

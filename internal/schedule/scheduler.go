@@ -97,10 +97,10 @@ type Options struct {
 }
 
 // DefaultOptions returns options with the system clock, a one-minute
-// grace, a catch-up of at most 100 runs, a one-second poll and 64
+// grace, a catch-up of at most 100 runs, a one-second poll and 1,024
 // schedules handled at once.
 func DefaultOptions() Options {
-	return Options{Clock: SystemClock{}, Grace: time.Minute, MaxCatchUp: 100, Poll: time.Second, Concurrency: 64}
+	return Options{Clock: SystemClock{}, Grace: time.Minute, MaxCatchUp: 100, Poll: time.Second, Concurrency: 1024}
 }
 
 // Scheduler keeps schedules (create, update, enable, disable, delete,
