@@ -22,8 +22,8 @@ const maxScan = 1 << 20
 type outcome struct {
 	def    *Definition // the schedule as recorded; nil if unchanged
 	next   time.Time   // the next fire time; zero if none
-	queued bool      // fire times wait for the previous run
-	runs   []Run     // what was recorded
+	queued bool        // fire times wait for the previous run
+	runs   []Run       // what was recorded
 }
 
 // handle fires what is due of schedule name at now: queued fire times

@@ -12,11 +12,11 @@ type entry struct {
 	name   string
 	def    *Definition // as last read or recorded
 	sch    *Schedule   // def's timetable
-	next   time.Time // the next fire time, while in the heap
-	index  int       // in the heap; -1 when not in it
-	busy   bool      // being handled
-	dirty  bool      // changed while busy: look again when done
-	queued bool      // has queued fire times: poll its previous run
+	next   time.Time   // the next fire time, while in the heap
+	index  int         // in the heap; -1 when not in it
+	busy   bool        // being handled
+	dirty  bool        // changed while busy: look again when done
+	queued bool        // has queued fire times: poll its previous run
 }
 
 // fireHeap orders entries by next fire time.
