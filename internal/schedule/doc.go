@@ -1,7 +1,10 @@
-// Package schedule parses Amazon EventBridge Scheduler schedule expressions
-// and computes when a schedule fires. It is pure: no I/O, no goroutines, no
-// clock. The scheduler that fires targets arrives with `weir serve` and
-// builds on this package.
+// Package schedule is weir's EventBridge Scheduler: it parses schedule
+// expressions and computes when a schedule fires (pure functions: [Parse],
+// [New], [Schedule.Next]), keeps schedules as [Definition] values in a
+// consumer-defined [Store], and runs a [Scheduler] that fires them through
+// a consumer-defined [Starter] (internal/app starts state machine
+// executions, crawls and Athena queries). The Scheduler reads time from a
+// [Clock], so that tests run it on a fake one (package scheduletest).
 //
 // Three expressions are accepted, as EventBridge Scheduler defines them:
 //
@@ -49,4 +52,17 @@
 //
 // Fire times have minute precision for cron and at expressions; a cron
 // schedule never fires after the year 2199, the last its year field allows.
+//
+// # Firing
+//
+// [Scheduler.Run] keeps every enabled schedule's next fire time in a
+// priority queue and sleeps until the earliest; at a fire time it calls
+// [Starter.Start] and records a [Run] in the schedule's history. The
+// overlap policy ([OverlapSkip], [OverlapAllow], [OverlapQueue]) decides
+// what happens while the previous run is open; the catch-up policy
+// ([CatchUpNone], [CatchUpOne], [CatchUpAll]) what happens to fire times
+// missed while no scheduler ran. The last fire time handled is durable
+// (Definition.LastFire), so a restarted scheduler neither fires a time
+// twice nor misses one beyond the catch-up policy. [Scheduler.RunDue] does
+// the same work once, for weir schedules run-due.
 package schedule
