@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/weirdata/weir/internal/apiclient"
+	"github.com/weirdata/weir/internal/errs"
+	"github.com/weirdata/weir/internal/httpapi"
+)
+
+// startServe starts 'weir serve' on a random loopback port and returns
+// the process and a client of it.
+func startServe(t *testing.T, dir string, env []string, args ...string) (*proc, *apiclient.Client) {
+	t.Helper()
+	p := startWeir(t, dir, env, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	re := regexp.MustCompile(`listening on http://([0-9.:]+)`)
+	var addr string
+	waitFor(t, time.Minute, "weir serve to listen", func() bool {
+		if p.exited() {
+			_, stderr, code := p.wait(t)
+			t.Fatalf("weir serve exited %d:\n%s", code, stderr)
+		}
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if m := re.FindStringSubmatch(p.out.String()); m != nil {
+			addr = m[1]
+		}
+		return addr != ""
+	})
+	return p, apiclient.New(addr, apiclient.Options{})
+}
+
+// TestServeBinary runs the real weir serve: the API answers, CLI verbs
+// become its clients instead of failing with "locked", and SIGTERM stops
+// it cleanly.
+func TestServeBinary(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	def := writeDefinition(t, `{"StartAt": "W", "States": {"W": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "P"}, "P": {"Type": "Pass", "End": true}}}`)
+	mustWeir(t, dir, "states", "create", "nap", "--definition", def)
+	p, c := startServe(t, dir, nil)
+	ctx := context.Background()
+
+	// The CLI talks to the server.
+	stdout, stderr, code := weir(t, dir, "", "executions", "start", "nap", "--name", "cli", "--input", `{"wait": 0}`, "--wait", "-o", "json")
+	wantRun(t, "executions start --wait through the server", stdout, stderr, code, 0, "in weir serve at")
+	if !strings.Contains(stdout, `"status":"SUCCEEDED"`) {
+		t.Errorf("start --wait: %s", stdout)
+	}
+	mustWeir(t, dir, "executions", "start", "nap", "--name", "long", "--input", `{"wait": 3600}`)
+	if out := mustWeir(t, dir, "executions", "describe", "nap:long", "-o", "json"); !strings.Contains(out, `"status":"RUNNING"`) {
+		t.Errorf("describe: %s", out)
+	}
+	if out := mustWeir(t, dir, "executions", "stop", "nap:long"); out != "execution nap:long ABORTED\n" {
+		t.Errorf("stop: %q", out)
+	}
+	stdout, stderr, code = weir(t, dir, "", "executions", "describe", "nap:missing")
+	wantRun(t, "describe a missing execution", stdout, stderr, code, 1, "ExecutionDoesNotExist")
+
+	// The API sees what the CLI did.
+	x, err := c.DescribeExecution(ctx, "nap:cli")
+	if err != nil || x.Status != "SUCCEEDED" {
+		t.Errorf("API describe: %+v %v", x, err)
+	}
+	if _, err := c.DescribeExecution(ctx, "nap:missing"); !errors.Is(err, errs.NotFound) {
+		t.Errorf("API describe a missing execution: %v", err)
+	}
+
+	// A second server on the same directory is refused.
+	stdout, stderr, code = weir(t, dir, "", "serve", "--addr", "127.0.0.1:0")
+	wantRun(t, "a second weir serve", stdout, stderr, code, 3, "in use")
+
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := p.wait(t); code != 0 {
+		t.Fatalf("weir serve after SIGTERM: exit %d\n%s", code, stderr)
+	}
+	// Without a server the verbs work in-process again.
+	if out := mustWeir(t, dir, "executions", "describe", "nap:cli", "-o", "json"); !strings.Contains(out, `"status":"SUCCEEDED"`) {
+		t.Errorf("describe after the server stopped: %s", out)
+	}
+}
+
+// TestServeRestart kills weir serve with SIGKILL while an execution
+// waits in a Wait state and a query runs; the next weir serve resumes
+// the execution to its end and ends the query with a reason.
+func TestServeRestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	def := writeDefinition(t, `{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 2, "Next": "P"}, "P": {"Type": "Pass", "Result": "woke", "End": true}}}`)
+	mustWeir(t, dir, "states", "create", "nap", "--definition", def)
+	p, c := startServe(t, dir, nil)
+	ctx := context.Background()
+	if _, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "nap", Name: "run"}); err != nil {
+		t.Fatal(err)
+	}
+	id, err := c.StartQuery(ctx, httpapi.StartQueryInput{QueryString: "SELECT count(*) FROM UNNEST(sequence(1, 10000)) AS a(x) CROSS JOIN UNNEST(sequence(1, 10000)) AS b(y) CROSS JOIN UNNEST(sequence(1, 50)) AS c(z) WHERE (x * y + z) % 7 = 3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, time.Minute, "the Wait state and the query to run", func() bool {
+		h, err := c.ExecutionHistory(ctx, "nap:run", true, apiclient.Page{MaxResults: 1})
+		q, qerr := c.GetQuery(ctx, id)
+		return err == nil && qerr == nil && h.Events[0]["type"] == "WaitStateEntered" && q.State == "RUNNING"
+	})
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := p.wait(t); code != 137 {
+		t.Fatalf("killed weir serve exited %d", code)
+	}
+
+	_, c = startServe(t, dir, nil)
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	x, err := c.WaitExecution(wctx, "nap:run", 50*time.Millisecond)
+	if err != nil || x.Status != "SUCCEEDED" || x.Output != "woke" {
+		t.Fatalf("the execution after the restart: %+v %v", x, err)
+	}
+	q, err := c.WaitQuery(wctx, id, 0)
+	if err != nil || !q.State.Terminal() || (q.State != "SUCCEEDED" && q.StateChangeReason == "") {
+		t.Fatalf("the query after the restart: %+v %v", q, err)
+	}
+	h, err := c.ExecutionHistory(ctx, "nap:run", false, apiclient.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, e := range h.Events {
+		types = append(types, e["type"].(string))
+	}
+	if got := strings.Join(types, " "); got != "ExecutionStarted WaitStateEntered WaitStateExited PassStateEntered PassStateExited ExecutionSucceeded" {
+		t.Errorf("history after the restart: %s", got)
+	}
+	b, _ := json.Marshal(q)
+	t.Logf("query after the restart: %s", b)
+}
