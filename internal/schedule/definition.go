@@ -238,13 +238,21 @@ const (
 
 // ParseOverlap reads an overlap policy; "" is skip.
 func ParseOverlap(s string) (Overlap, error) {
-	switch o := Overlap(strings.ToLower(s)); o {
-	case "":
-		return OverlapSkip, nil
-	case OverlapSkip, OverlapAllow, OverlapQueue:
-		return o, nil
+	return parsePolicy(s, "overlap", "skip, allow or queue", OverlapSkip, OverlapAllow, OverlapQueue)
+}
+
+// parsePolicy reads one of a policy's values, case-insensitively; "" is
+// the first value, the default.
+func parsePolicy[T ~string](s, what, want string, values ...T) (T, error) {
+	if s == "" {
+		return values[0], nil
 	}
-	return "", errs.Errorf("schedule", errs.Invalid, "overlap policy %q: want skip, allow or queue", s)
+	for _, v := range values {
+		if strings.EqualFold(s, string(v)) {
+			return v, nil
+		}
+	}
+	return "", errs.Errorf("schedule", errs.Invalid, "%s policy %q: want %s", what, s, want)
 }
 
 // CatchUp is what happens to fire times missed while no scheduler ran
@@ -260,13 +268,7 @@ const (
 
 // ParseCatchUp reads a catch-up policy; "" is one.
 func ParseCatchUp(s string) (CatchUp, error) {
-	switch c := CatchUp(strings.ToLower(s)); c {
-	case "":
-		return CatchUpOne, nil
-	case CatchUpNone, CatchUpOne, CatchUpAll:
-		return c, nil
-	}
-	return "", errs.Errorf("schedule", errs.Invalid, "catch-up policy %q: want none, one or all", s)
+	return parsePolicy(s, "catch-up", "none, one or all", CatchUpOne, CatchUpNone, CatchUpAll)
 }
 
 // State is a schedule's state.

@@ -243,8 +243,7 @@ func (s *Scheduler) History(ctx context.Context, name string, limit int) ([]Run,
 // timetable counts from now: fire times before it are not caught up. A
 // completed schedule given new fire times is enabled again.
 func (s *Scheduler) Update(ctx context.Context, name string, fn func(d *Definition) error) (*Definition, error) {
-	var out *Definition
-	err := s.opts.Store.UpdateSchedule(ctx, name, nil, func(d *Definition) error {
+	return s.change(ctx, name, nil, func(d *Definition) error {
 		old := d.Clone()
 		if err := fn(d); err != nil {
 			return err
@@ -259,17 +258,8 @@ func (s *Scheduler) Update(ctx context.Context, name string, fn func(d *Definiti
 				d.State, _ = d.State.Apply(EventRearm)
 			}
 		}
-		if err := s.normalize(d); err != nil {
-			return err
-		}
-		out = d.Clone()
-		return nil
+		return s.normalize(d)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("schedule %s: %w", name, err)
-	}
-	s.notify(name)
-	return out, nil
 }
 
 // Enable enables a schedule; it fires from now on (fire times while it
@@ -285,42 +275,51 @@ func (s *Scheduler) Disable(ctx context.Context, name string) (*Definition, erro
 }
 
 func (s *Scheduler) setState(ctx context.Context, name string, ev Event) (*Definition, error) {
-	var out *Definition
 	var runs []Run
-	cur, err := s.opts.Store.GetSchedule(ctx, name)
-	if err == nil && ev == EventDisable {
+	if ev == EventDisable {
+		cur, err := s.opts.Store.GetSchedule(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("schedule %s: %w", name, err)
+		}
 		now := s.now()
 		for _, t := range cur.Queued {
 			runs = append(runs, Run{FireTime: t, Status: RunSkipped, Reason: "the schedule was disabled while this fire time was queued", Time: now})
 		}
 	}
-	if err == nil {
-		err = s.opts.Store.UpdateSchedule(ctx, name, runs, func(d *Definition) error {
-			to, err := d.State.Apply(ev)
-			if err != nil {
-				if d.State == StateCompleted {
-					return errs.E("schedule", errs.Conflict, fmt.Errorf("schedule %s has completed (it has no fire time left): give it a new expression or window with update: %w", name, err))
-				}
-				return err
+	return s.change(ctx, name, runs, func(d *Definition) error {
+		to, err := d.State.Apply(ev)
+		if err != nil {
+			if d.State == StateCompleted {
+				return errs.E("schedule", errs.Conflict, fmt.Errorf("schedule %s has completed (it has no fire time left): give it a new expression or window with update: %w", name, err))
 			}
-			now := s.now()
-			if to == StateEnabled && d.State != StateEnabled {
-				d.Since = now
-			}
-			if to == StateDisabled {
-				d.Queued = nil
-			}
-			d.State = to
-			d.Updated = now
-			if d.State == StateEnabled {
-				if err := s.normalize(d); err != nil {
-					return err
-				}
-			}
-			out = d.Clone()
-			return nil
-		})
-	}
+			return err
+		}
+		now := s.now()
+		if to == StateEnabled && d.State != StateEnabled {
+			d.Since = now
+		}
+		if to == StateDisabled {
+			d.Queued = nil
+		}
+		d.State, d.Updated = to, now
+		if d.State == StateEnabled {
+			return s.normalize(d)
+		}
+		return nil
+	})
+}
+
+// change updates a schedule with fn and runs, tells a running Run, and
+// returns the schedule as stored.
+func (s *Scheduler) change(ctx context.Context, name string, runs []Run, fn func(d *Definition) error) (*Definition, error) {
+	var out *Definition
+	err := s.opts.Store.UpdateSchedule(ctx, name, runs, func(d *Definition) error {
+		if err := fn(d); err != nil {
+			return err
+		}
+		out = d.Clone()
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("schedule %s: %w", name, err)
 	}
