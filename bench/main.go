@@ -49,6 +49,7 @@ func main() {
 	raw := flag.String("raw-sql", "", "internal: run this SQL in raw DuckDB and exit")
 	crawl := flag.Bool("crawl", false, "measure crawlers instead (10,000 files in 1,000 partitions; see crawl.go)")
 	states := flag.Bool("states", false, "measure state machines instead (durable transitions, weir states run; see states.go)")
+	serve := flag.Bool("serve", false, "measure the HTTP API instead (GET an execution under 200 concurrent clients; see serve.go)")
 	flag.Parse()
 	if *raw != "" {
 		runRaw(*raw)
@@ -62,6 +63,12 @@ func main() {
 	}
 	if *states {
 		if err := runStates(*runs, *work); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+	if *serve {
+		if err := runServe(*runs, *work); err != nil {
 			log.Fatal(err)
 		}
 		return
