@@ -144,9 +144,11 @@ func since(t time.Time) string { return humanDuration(time.Since(t).Milliseconds
 func (e *env) demoMachine(ctx context.Context, a *app.App, insert string) (*workflow.Result, *query.Execution, error) {
 	w := a.Meta.Workflows()
 	sm := &metastore.StateMachine{Name: demo.MachineName, Definition: demo.Machine}
-	if err := w.PutStateMachine(ctx, sm, true); errs.KindOf(err) == errs.NotFound {
-		err = w.PutStateMachine(ctx, sm, false)
-	} else if err != nil {
+	err := w.PutStateMachine(ctx, sm, true)
+	if errs.KindOf(err) == errs.NotFound {
+		err = w.PutStateMachine(ctx, sm, false) // the first run
+	}
+	if err != nil {
 		return nil, nil, err
 	}
 	r, err := a.Runner(nil)
