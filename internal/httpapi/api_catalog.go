@@ -114,21 +114,13 @@ func (s *Server) listDatabases(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	max, err := maxResults(r, 100, 1000)
-	if err != nil {
-		return err
-	}
 	dbs, err := c.ListDatabases(r.Context())
 	if err != nil {
 		return err
 	}
-	dbs, next, err := page(dbs, func(d *catalog.Database) string { return d.Name }, r.URL.Query().Get("nextToken"), max)
-	if err != nil {
+	out := DatabaseList{}
+	if out.Databases, out.NextToken, err = listPage(r, dbs, func(d *catalog.Database) string { return d.Name }, databaseOf); err != nil {
 		return err
-	}
-	out := DatabaseList{Databases: []Database{}, NextToken: next}
-	for _, d := range dbs {
-		out.Databases = append(out.Databases, databaseOf(d))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -152,21 +144,13 @@ func (s *Server) listTables(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	max, err := maxResults(r, 100, 1000)
-	if err != nil {
-		return err
-	}
 	ts, err := c.ListTables(r.Context(), r.PathValue("database"))
 	if err != nil {
 		return err
 	}
-	ts, next, err := page(ts, func(t *catalog.Table) string { return t.Name }, r.URL.Query().Get("nextToken"), max)
-	if err != nil {
+	out := TableList{}
+	if out.Tables, out.NextToken, err = listPage(r, ts, func(t *catalog.Table) string { return t.Name }, tableOf); err != nil {
 		return err
-	}
-	out := TableList{Tables: []Table{}, NextToken: next}
-	for _, t := range ts {
-		out.Tables = append(out.Tables, tableOf(t))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -190,22 +174,17 @@ func (s *Server) listPartitions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	max, err := maxResults(r, 100, 1000)
-	if err != nil {
-		return err
-	}
 	ps, err := c.ListPartitions(r.Context(), r.PathValue("database"), r.PathValue("table"))
 	if err != nil {
 		return err
 	}
-	ps, next, err := page(ps, func(p *catalog.Partition) string { return strings.Join(p.Values, "\x00") }, r.URL.Query().Get("nextToken"), max)
+	out := PartitionList{}
+	out.Partitions, out.NextToken, err = listPage(r, ps, func(p *catalog.Partition) string { return strings.Join(p.Values, "\x00") },
+		func(p *catalog.Partition) Partition {
+			return Partition{Values: p.Values, StorageDescriptor: StorageDescriptor{Location: p.Location}, Parameters: p.Parameters, CreationTime: p.CreateTime.UTC()}
+		})
 	if err != nil {
 		return err
-	}
-	out := PartitionList{Partitions: []Partition{}, NextToken: next}
-	for _, p := range ps {
-		out.Partitions = append(out.Partitions, Partition{Values: p.Values, StorageDescriptor: StorageDescriptor{Location: p.Location},
-			Parameters: p.Parameters, CreationTime: p.CreateTime.UTC()})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

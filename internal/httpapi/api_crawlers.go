@@ -85,22 +85,15 @@ func (s *Server) listCrawlers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	max, err := maxResults(r, 100, 1000)
-	if err != nil {
-		return err
-	}
 	list, err := cs.List(r.Context())
 	if err != nil {
 		return err
 	}
-	list, next, err := page(list, func(c *crawler.Crawler) string { return c.Name }, r.URL.Query().Get("nextToken"), max)
-	if err != nil {
+	out := CrawlerList{}
+	if out.Crawlers, out.NextToken, err = listPage(r, list, func(c *crawler.Crawler) string { return c.Name }, same); err != nil {
 		return err
 	}
-	if list == nil {
-		list = []*crawler.Crawler{}
-	}
-	writeJSON(w, http.StatusOK, CrawlerList{Crawlers: list, NextToken: next})
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

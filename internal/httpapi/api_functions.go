@@ -98,22 +98,15 @@ func (s *Server) listFunctions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	max, err := maxResults(r, 100, 1000)
-	if err != nil {
-		return err
-	}
 	list, err := fs.List(r.Context())
 	if err != nil {
 		return err
 	}
-	list, next, err := page(list, func(f *function.Function) string { return f.Name }, r.URL.Query().Get("nextToken"), max)
-	if err != nil {
+	out := FunctionList{}
+	if out.Functions, out.NextToken, err = listPage(r, list, func(f *function.Function) string { return f.Name }, same); err != nil {
 		return err
 	}
-	if list == nil {
-		list = []*function.Function{}
-	}
-	writeJSON(w, http.StatusOK, FunctionList{Functions: list, NextToken: next})
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

@@ -144,21 +144,15 @@ func (s *Server) listStateMachines(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	max, err := maxResults(r, 100, 1000)
-	if err != nil {
-		return err
-	}
 	list, err := sms.ListStateMachines(r.Context())
 	if err != nil {
 		return err
 	}
-	list, next, err := page(list, func(m *StoredStateMachine) string { return m.Name }, r.URL.Query().Get("nextToken"), max)
+	out := StateMachineList{}
+	out.StateMachines, out.NextToken, err = listPage(r, list, func(m *StoredStateMachine) string { return m.Name },
+		func(m *StoredStateMachine) StateMachine { return stateMachineOf(m, false) })
 	if err != nil {
 		return err
-	}
-	out := StateMachineList{StateMachines: []StateMachine{}, NextToken: next}
-	for _, m := range list {
-		out.StateMachines = append(out.StateMachines, stateMachineOf(m, false))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -316,10 +310,6 @@ func (s *Server) listExecutions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	max, err := maxResults(r, 100, 1000)
-	if err != nil {
-		return err
-	}
 	q := r.URL.Query()
 	status := workflow.Status(strings.ToUpper(q.Get("status")))
 	switch status {
@@ -331,15 +321,14 @@ func (s *Server) listExecutions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, next, err := page(list, func(x *workflow.Execution) string { return x.ARN }, q.Get("nextToken"), max)
-	if err != nil {
-		return err
-	}
-	out := ExecutionList{Executions: []Execution{}, NextToken: next}
-	for _, x := range list {
+	out := ExecutionList{}
+	out.Executions, out.NextToken, err = listPage(r, list, func(x *workflow.Execution) string { return x.ARN }, func(x *workflow.Execution) Execution {
 		e := ExecutionOf(x)
 		e.Input, e.Output = nil, nil // as ListExecutions: describe an execution for them
-		out.Executions = append(out.Executions, e)
+		return e
+	})
+	if err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

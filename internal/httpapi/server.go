@@ -288,3 +288,25 @@ func decodeToken(token string) (string, error) {
 	}
 	return string(b), nil
 }
+
+// listPage pages a whole list the way every list route does (maxResults
+// up to 1000, default 100; nextToken after the item key names) and
+// converts the page's items.
+func listPage[T, U any](r *http.Request, items []T, key func(T) string, conv func(T) U) ([]U, string, error) {
+	max, err := maxResults(r, 100, 1000)
+	if err != nil {
+		return nil, "", err
+	}
+	items, next, err := page(items, key, r.URL.Query().Get("nextToken"), max)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]U, 0, len(items))
+	for _, it := range items {
+		out = append(out, conv(it))
+	}
+	return out, next, nil
+}
+
+// same is the identity conversion of listPage.
+func same[T any](v T) T { return v }
