@@ -340,3 +340,52 @@ func decodeBody(resp *http.Response, out any) error {
 	}
 	return nil
 }
+
+// Schedules.
+
+// CreateSchedule creates a schedule.
+func (c *Client) CreateSchedule(ctx context.Context, in httpapi.ScheduleInput) (*httpapi.Schedule, error) {
+	var out httpapi.Schedule
+	return &out, c.do(ctx, "POST", "/schedules", nil, in, &out)
+}
+
+// GetSchedule returns a schedule with its next fire times.
+func (c *Client) GetSchedule(ctx context.Context, name string) (*httpapi.Schedule, error) {
+	var out httpapi.Schedule
+	return &out, c.do(ctx, "GET", "/schedules/"+esc(name), nil, nil, &out)
+}
+
+// ListSchedules returns a page of schedules by name.
+func (c *Client) ListSchedules(ctx context.Context, p Page) (*httpapi.ScheduleList, error) {
+	var out httpapi.ScheduleList
+	return &out, c.do(ctx, "GET", "/schedules", p.values(), nil, &out)
+}
+
+// UpdateSchedule changes the fields in of a schedule.
+func (c *Client) UpdateSchedule(ctx context.Context, name string, in httpapi.ScheduleInput) (*httpapi.Schedule, error) {
+	var out httpapi.Schedule
+	return &out, c.do(ctx, "PUT", "/schedules/"+esc(name), nil, in, &out)
+}
+
+// EnableSchedule enables a schedule; DisableSchedule disables it.
+func (c *Client) EnableSchedule(ctx context.Context, name string) (*httpapi.Schedule, error) {
+	var out httpapi.Schedule
+	return &out, c.do(ctx, "POST", "/schedules/"+esc(name)+"/enable", nil, nil, &out)
+}
+
+// DisableSchedule disables a schedule.
+func (c *Client) DisableSchedule(ctx context.Context, name string) (*httpapi.Schedule, error) {
+	var out httpapi.Schedule
+	return &out, c.do(ctx, "POST", "/schedules/"+esc(name)+"/disable", nil, nil, &out)
+}
+
+// DeleteSchedule deletes a schedule.
+func (c *Client) DeleteSchedule(ctx context.Context, name string) error {
+	return c.do(ctx, "DELETE", "/schedules/"+esc(name), nil, nil, nil)
+}
+
+// ScheduleHistory returns a page of a schedule's runs, newest first.
+func (c *Client) ScheduleHistory(ctx context.Context, name string, p Page) (*httpapi.ScheduleRunList, error) {
+	var out httpapi.ScheduleRunList
+	return &out, c.do(ctx, "GET", "/schedules/"+esc(name)+"/history", p.values(), nil, &out)
+}

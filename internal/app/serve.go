@@ -79,12 +79,15 @@ func (a *App) Serve(ctx context.Context, opts ServeOptions) error {
 	}
 	ex := &executor{runner: runner, store: a.Meta.Workflows(), base: base, logger: a.logger.With("component", "executor"), running: map[string]bool{}}
 	cr := &serverCrawlers{Service: a.Crawlers, base: base, metrics: m, logger: a.logger.With("component", "crawls")}
+	svc := httpapi.Services{
+		Lake: a.Lake, Catalog: a.Catalog, Queries: a.Queries, Crawlers: cr, Functions: a.Functions,
+		StateMachines: stateMachines{a.Meta.Workflows()}, Executions: a.Meta.Workflows(), Runs: ex,
+	}
+	if a.Scheduler != nil {
+		svc.Schedules = a.Scheduler
+	}
 	srv, err := httpapi.New(httpapi.Options{
-		Services: httpapi.Services{
-			Lake: a.Lake, Catalog: a.Catalog, Queries: a.Queries, Crawlers: cr, Functions: a.Functions,
-			StateMachines: stateMachines{a.Meta.Workflows()}, Executions: a.Meta.Workflows(), Runs: ex,
-		},
-		AuthToken: opts.AuthToken, Metrics: m, Logger: a.logger, Version: opts.Version,
+		Services: svc, AuthToken: opts.AuthToken, Metrics: m, Logger: a.logger, Version: opts.Version,
 	})
 	if err != nil {
 		return err

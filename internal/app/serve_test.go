@@ -290,3 +290,62 @@ type (
 	crawlerTargets = crawler.Targets
 	crawlerTarget  = crawler.S3Target
 )
+
+// TestServeSchedules manages schedules through the API and lets the
+// server's scheduler fire one: an at() schedule two seconds ahead that
+// starts an execution.
+func TestServeSchedules(t *testing.T) {
+	ctx := context.Background()
+	s := startServe(t, t.TempDir(), "")
+	c := s.c
+	if _, err := c.CreateStateMachine(ctx, httpapi.StateMachineInput{Name: "tick",
+		Definition: `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`}); err != nil {
+		t.Fatal(err)
+	}
+	str := func(v string) *string { return &v }
+	at := time.Now().UTC().Add(2 * time.Second).Format("2006-01-02T15:04:05")
+	sc, err := c.CreateSchedule(ctx, httpapi.ScheduleInput{Name: "soon", ScheduleExpression: str("at(" + at + ")"),
+		Target: str("state-machine:tick"), Input: str(`{"from": "schedule"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.State != "ENABLED" || len(sc.NextFireTimes) != 1 {
+		t.Fatalf("created: %+v", sc)
+	}
+	daily, err := c.CreateSchedule(ctx, httpapi.ScheduleInput{Name: "daily", ScheduleExpression: str("cron(0 6 * * ? *)"),
+		ScheduleExpressionTimezone: str("Europe/Brussels"), Target: str("crawler:none"), OverlapPolicy: str("queue")})
+	if err != nil || len(daily.NextFireTimes) != 5 {
+		t.Fatalf("daily: %+v %v", daily, err)
+	}
+	if _, err := c.CreateSchedule(ctx, httpapi.ScheduleInput{Name: "bad", ScheduleExpression: str("rate(1 minutes)"), Target: str("state-machine:tick")}); !errors.Is(err, errs.Invalid) {
+		t.Errorf("a bad expression: %v", err)
+	}
+	if d, err := c.DisableSchedule(ctx, "daily"); err != nil || d.State != "DISABLED" || len(d.NextFireTimes) != 0 {
+		t.Errorf("disable: %+v %v", d, err)
+	}
+	if d, err := c.UpdateSchedule(ctx, "daily", httpapi.ScheduleInput{Description: str("morning")}); err != nil || d.Description != "morning" || d.Overlap != "queue" {
+		t.Errorf("update: %+v %v", d, err)
+	}
+	list, err := c.ListSchedules(ctx, apiclient.Page{MaxResults: 1})
+	if err != nil || len(list.Schedules) != 1 || list.NextToken == "" {
+		t.Errorf("list: %+v %v", list, err)
+	}
+	var runs *httpapi.ScheduleRunList
+	waitUntil(t, "the at() schedule to fire", func() bool {
+		runs, err = c.ScheduleHistory(ctx, "soon", apiclient.Page{})
+		return err == nil && len(runs.Runs) == 1
+	})
+	if runs.Runs[0].Status != "STARTED" || !strings.Contains(runs.Runs[0].RunID, ":execution:tick:") {
+		t.Fatalf("run: %+v", runs.Runs[0])
+	}
+	x, err := c.WaitExecution(ctx, runs.Runs[0].RunID, 20*time.Millisecond)
+	if err != nil || x.Status != "SUCCEEDED" {
+		t.Fatalf("the scheduled execution: %+v %v", x, err)
+	}
+	if err := c.DeleteSchedule(ctx, "daily"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetSchedule(ctx, "daily"); !errors.Is(err, errs.NotFound) {
+		t.Errorf("deleted schedule: %v", err)
+	}
+}

@@ -147,22 +147,39 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		props := map[string]any{}
 		obj := map[string]any{"type": "object", "properties": props}
 		g.schemas[name] = obj
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			tag := f.Tag.Get("json")
-			if tag == "-" {
-				continue
-			}
-			fname, _, _ := strings.Cut(tag, ",")
-			if fname == "" {
-				fname = f.Name
-			}
-			props[fname] = g.schema(f.Type)
-		}
+		g.fields(t, props)
 		return ref
 	}
 	return map[string]any{}
+}
+
+// fields adds the JSON members of struct t to props; the fields of an
+// embedded struct without a JSON name are members of t, as
+// encoding/json makes them.
+func (g *schemaGen) fields(t reflect.Type, props map[string]any) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		fname, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && fname == "" {
+			et := f.Type
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if et.Kind() == reflect.Struct {
+				g.fields(et, props)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if fname == "" {
+			fname = f.Name
+		}
+		props[fname] = g.schema(f.Type)
+	}
 }

@@ -115,5 +115,23 @@ func (s *Server) routes() []route {
 			body: typeOf[StopExecutionInput](), resp: typeOf[Execution](), status: http.StatusOK, h: s.stopExecution},
 		{method: "POST", path: "/executions/{execution}/redrive", id: "redriveExecution", tag: "executions", summary: "Run a FAILED, TIMED_OUT or ABORTED execution again from the state that did not succeed (RedriveExecution)",
 			resp: typeOf[Execution](), status: http.StatusOK, h: s.redriveExecution},
+
+		// Schedules (EventBridge Scheduler).
+		{method: "POST", path: "/schedules", id: "createSchedule", tag: "schedules", summary: "Create a schedule (CreateSchedule)",
+			body: typeOf[ScheduleInput](), resp: typeOf[Schedule](), status: http.StatusCreated, h: s.createSchedule},
+		{method: "GET", path: "/schedules", id: "listSchedules", tag: "schedules", summary: "List schedules by name, with their next fire times",
+			query: []param{pMax, pToken}, resp: typeOf[ScheduleList](), status: http.StatusOK, h: s.listSchedules},
+		{method: "GET", path: "/schedules/{name}", id: "getSchedule", tag: "schedules", summary: "Get a schedule with its next five fire times",
+			resp: typeOf[Schedule](), status: http.StatusOK, h: s.getSchedule},
+		{method: "PUT", path: "/schedules/{name}", id: "updateSchedule", tag: "schedules", summary: "Change a schedule: fields present in the body replace the stored ones",
+			body: typeOf[ScheduleInput](), resp: typeOf[Schedule](), status: http.StatusOK, h: s.updateSchedule},
+		{method: "DELETE", path: "/schedules/{name}", id: "deleteSchedule", tag: "schedules", summary: "Delete a schedule (its runs stay)",
+			status: http.StatusNoContent, h: s.deleteSchedule},
+		{method: "POST", path: "/schedules/{name}/enable", id: "enableSchedule", tag: "schedules", summary: "Enable a schedule; it fires from now on",
+			resp: typeOf[Schedule](), status: http.StatusOK, h: s.switchSchedule(true)},
+		{method: "POST", path: "/schedules/{name}/disable", id: "disableSchedule", tag: "schedules", summary: "Disable a schedule",
+			resp: typeOf[Schedule](), status: http.StatusOK, h: s.switchSchedule(false)},
+		{method: "GET", path: "/schedules/{name}/history", id: "scheduleHistory", tag: "schedules", summary: "A schedule's runs, newest first: what each fire time started, or why not",
+			query: []param{pMax, pToken}, resp: typeOf[ScheduleRunList](), status: http.StatusOK, h: s.scheduleHistory},
 	}
 }

@@ -23,6 +23,7 @@ type Services struct {
 	StateMachines StateMachines
 	Executions    Executions
 	Runs          ExecutionRunner
+	Schedules     Schedules
 }
 
 // Lake is the object store (lake.Store).
