@@ -143,3 +143,35 @@ func TestServeRestart(t *testing.T) {
 	b, _ := json.Marshal(q)
 	t.Logf("query after the restart: %s", b)
 }
+
+// TestServeSchedulesFromTheCLI changes schedules with the CLI while a
+// weir serve holds the data directory: the verbs go through its API.
+func TestServeSchedulesFromTheCLI(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	def := writeDefinition(t, `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`)
+	mustWeir(t, dir, "states", "create", "tick", "--definition", def)
+	p := startWeir(t, dir, nil, "serve", "--addr", "127.0.0.1:0")
+	waitFor(t, 30*time.Second, "weir serve to answer", func() bool {
+		_, _, code := weir(t, dir, "", "schedules", "list")
+		return code == 0 && strings.Contains(readFile(t, dir, "weir.lock"), `"address"`)
+	})
+	stdout := mustWeir(t, dir, "schedules", "create", "hourly", "--expression", "cron(0 * * * ? *)", "--target", "state-machine:tick")
+	if !strings.Contains(stdout, "schedule hourly created: ENABLED") {
+		t.Errorf("create through the server: %s", stdout)
+	}
+	mustWeir(t, dir, "schedules", "update", "hourly", "--description", "every hour")
+	mustWeir(t, dir, "schedules", "disable", "hourly")
+	stdout = mustWeir(t, dir, "schedules", "get", "hourly", "-o", "json")
+	if !strings.Contains(stdout, `"DISABLED"`) || !strings.Contains(stdout, "every hour") {
+		t.Errorf("after update and disable: %s", stdout)
+	}
+	mustWeir(t, dir, "schedules", "delete", "hourly")
+	if _, stderr, code := weir(t, dir, "", "schedules", "get", "hourly"); code == 0 {
+		t.Errorf("get after delete: exit 0, %s", stderr)
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if _, _, code := p.wait(t); code != 0 {
+		t.Errorf("weir serve exited %d after SIGTERM", code)
+	}
+}

@@ -170,8 +170,8 @@ See docs/schedules.md.`,
 			if err := cf.apply(cmd.Flags(), d); err != nil {
 				return err
 			}
-			return e.changeSchedule(cmd.Context(), "create", d.Name, output, func(a *app.App) (*schedule.Definition, error) {
-				return a.Scheduler.Create(cmd.Context(), d)
+			return e.changeSchedule(cmd.Context(), "create", d.Name, output, func(s schedules) (*schedule.Definition, error) {
+				return s.Create(cmd.Context(), d)
 			})
 		},
 	}
@@ -187,42 +187,42 @@ start or end counts from now: fire times before the change are not caught up. A
 COMPLETED schedule given new fire times is ENABLED again.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.changeSchedule(cmd.Context(), "update", args[0], output, func(a *app.App) (*schedule.Definition, error) {
-				return a.Scheduler.Update(cmd.Context(), args[0], func(d *schedule.Definition) error { return uf.apply(cmd.Flags(), d) })
+			return e.changeSchedule(cmd.Context(), "update", args[0], output, func(s schedules) (*schedule.Definition, error) {
+				return s.Update(cmd.Context(), args[0], func(d *schedule.Definition) error { return uf.apply(cmd.Flags(), d) })
 			})
 		},
 	}
 	uf.register(update.Flags(), false)
 	outputFlag(update)
 
-	state := func(verb, short string, f func(s *schedule.Scheduler, ctx context.Context, name string) (*schedule.Definition, error)) *cobra.Command {
+	state := func(verb, short string, f func(s schedules, ctx context.Context, name string) (*schedule.Definition, error)) *cobra.Command {
 		c := &cobra.Command{
 			Use:   verb + " NAME",
 			Short: short,
 			Args:  cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
-				return e.changeSchedule(cmd.Context(), verb, args[0], output, func(a *app.App) (*schedule.Definition, error) {
-					return f(a.Scheduler, cmd.Context(), args[0])
+				return e.changeSchedule(cmd.Context(), verb, args[0], output, func(s schedules) (*schedule.Definition, error) {
+					return f(s, cmd.Context(), args[0])
 				})
 			},
 		}
 		outputFlag(c)
 		return c
 	}
-	enable := state("enable", "Enable a schedule: it fires from now on (times missed while disabled are not caught up)", (*schedule.Scheduler).Enable)
-	disable := state("disable", "Disable a schedule: it does not fire until enabled; its queued fire times are dropped", (*schedule.Scheduler).Disable)
+	enable := state("enable", "Enable a schedule: it fires from now on (times missed while disabled are not caught up)", schedules.Enable)
+	disable := state("disable", "Disable a schedule: it does not fire until enabled; its queued fire times are dropped", schedules.Disable)
 
 	del := &cobra.Command{
 		Use:   "delete NAME",
 		Short: "Delete a schedule and its run history (runs it started go on)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := e.openWork(cmd.Context(), "weir schedules delete", true)
+			s, done, err := e.schedules(cmd.Context(), "delete")
 			if err != nil {
 				return err
 			}
-			defer a.Close()
-			if err := a.Scheduler.Delete(cmd.Context(), args[0]); err != nil {
+			defer done()
+			if err := s.Delete(cmd.Context(), args[0]); err != nil {
 				return scheduleError(args[0], err)
 			}
 			fmt.Fprintf(e.stdout, "schedule %s deleted\n", args[0])
@@ -320,18 +320,18 @@ func (e *env) inspectSchedules(ctx context.Context, output string, fn func(a *ap
 	return e.inspect(ctx, output, fn)
 }
 
-// changeSchedule opens the data directory (without the SQL engine), runs
-// fn and shows the schedule it returns.
-func (e *env) changeSchedule(ctx context.Context, verb, name, output string, fn func(a *app.App) (*schedule.Definition, error)) error {
+// changeSchedule runs fn on the schedules (see schedules) and shows the
+// schedule it returns.
+func (e *env) changeSchedule(ctx context.Context, verb, name, output string, fn func(s schedules) (*schedule.Definition, error)) error {
 	if err := checkScheduleOutput(output); err != nil {
 		return err
 	}
-	a, err := e.openWork(ctx, "weir schedules "+verb, true)
+	s, done, err := e.schedules(ctx, verb)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	d, err := fn(a)
+	defer done()
+	d, err := fn(s)
 	if err != nil {
 		return scheduleError(name, err)
 	}
