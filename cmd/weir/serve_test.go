@@ -175,3 +175,58 @@ func TestServeSchedulesFromTheCLI(t *testing.T) {
 		t.Errorf("weir serve exited %d after SIGTERM", code)
 	}
 }
+
+// TestServeRestartSchedules kills weir serve with SIGKILL before a
+// schedule's fire time and again right after it fired: the fire time
+// that passed while no server ran fires once, late, and is never fired
+// twice.
+func TestServeRestartSchedules(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	def := writeDefinition(t, `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`)
+	mustWeir(t, dir, "states", "create", "tick", "--definition", def)
+	at := time.Now().UTC().Add(3 * time.Second)
+	mustWeir(t, dir, "schedules", "create", "once", "--expression", "at("+at.Format("2006-01-02T15:04:05")+")", "--target", "state-machine:tick")
+
+	kill := func(p *proc) {
+		t.Helper()
+		if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, code := p.wait(t); code != 137 {
+			t.Fatalf("killed weir serve exited %d", code)
+		}
+	}
+	runs := func(c *apiclient.Client) []string {
+		h, err := c.ScheduleHistory(context.Background(), "once", apiclient.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range h.Runs {
+			out = append(out, string(r.Status))
+		}
+		return out
+	}
+
+	// Down before the fire time, up after it.
+	p, c := startServe(t, dir, nil)
+	if n := runs(c); len(n) != 0 {
+		t.Fatalf("runs before the fire time: %v", n)
+	}
+	kill(p)
+	time.Sleep(time.Until(at.Add(time.Second)))
+	p, c = startServe(t, dir, nil)
+	waitFor(t, 30*time.Second, "the missed fire time to run", func() bool { return len(runs(c)) > 0 })
+	// Killed right after it fired, the next server does not fire it again.
+	kill(p)
+	_, c = startServe(t, dir, nil)
+	time.Sleep(time.Second)
+	if got := runs(c); len(got) != 1 || got[0] != "STARTED" {
+		t.Fatalf("runs after two restarts: %v, want one STARTED", got)
+	}
+	x, err := c.ListExecutions(context.Background(), "tick", "", apiclient.Page{})
+	if err != nil || len(x.Executions) != 1 {
+		t.Fatalf("executions of the scheduled machine: %+v %v", x, err)
+	}
+}
