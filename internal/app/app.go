@@ -25,6 +25,7 @@ import (
 	"github.com/weirdata/weir/internal/metrics"
 	"github.com/weirdata/weir/internal/query"
 	"github.com/weirdata/weir/internal/schedule"
+	"github.com/weirdata/weir/internal/trigger"
 )
 
 // Options say how to open an App.
@@ -59,6 +60,9 @@ type App struct {
 	// Scheduler keeps schedules and, while its Run runs (weir serve),
 	// fires them.
 	Scheduler *schedule.Scheduler
+	// Triggers keeps triggers and, while its Run runs (weir serve),
+	// fires them.
+	Triggers *trigger.Engine
 	// Metrics are weir serve's metrics; nil until Serve runs.
 	Metrics *metrics.Metrics
 
@@ -162,6 +166,12 @@ func open(ctx context.Context, opts Options, work bool) (*App, error) {
 	sopts.Store, sopts.Starter, sopts.Logger = a.Meta, a.starter, logger
 	sopts.Lag = func(d time.Duration) { a.Metrics.ObserveScheduleLag(d) } // a nil Metrics records nothing
 	if a.Scheduler, err = schedule.NewScheduler(sopts); err != nil {
+		return fail(err)
+	}
+	topts := trigger.DefaultOptions()
+	topts.Store, topts.Watcher, topts.Lister = a.Meta.Triggers(), a.Meta.Triggers(), trigger.LakeLister(store)
+	topts.Starter, topts.Logger = triggerStarter{a.starter}, logger
+	if a.Triggers, err = trigger.New(topts); err != nil {
 		return fail(err)
 	}
 	if work && opts.LockFile == nil {

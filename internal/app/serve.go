@@ -139,6 +139,20 @@ func (a *App) Serve(ctx context.Context, opts ServeOptions) error {
 			return err
 		})
 	}
+	if a.Triggers != nil {
+		g.add(func(ctx context.Context) error {
+			// Like the scheduler, triggers start executions of their own
+			// once the executor has taken the RUNNING ones.
+			select {
+			case <-resumed:
+			case <-ctx.Done():
+				return nil
+			}
+			err := a.Triggers.Run(ctx)
+			a.WaitScheduledRuns()
+			return err
+		})
+	}
 	logger.Info("weir serve listening", "addr", addr, "url", "http://"+addr+httpapi.Prefix, "data_dir", a.Dir.Root, "auth", opts.AuthToken != "")
 	if opts.Ready != nil {
 		opts.Ready(addr)
