@@ -251,12 +251,19 @@ type Fired struct {
 	Run     Run
 }
 
+// PollOptions change what Poll fires.
+type PollOptions struct {
+	// Flush fires lake batches at once, without waiting for their quiet
+	// period, size or age (weir triggers poll --flush, in CI).
+	Flush bool
+}
+
 // Poll checks every enabled trigger's source once and fires what is
 // due: each batch of new objects whose quiet period, size or age is
 // reached, and each matching state change. It returns the firings, and
 // the triggers' errors joined (one trigger failing does not stop the
 // others).
-func (e *Engine) Poll(ctx context.Context) ([]Fired, error) {
+func (e *Engine) Poll(ctx context.Context, opts PollOptions) ([]Fired, error) {
 	if e.opts.Starter == nil {
 		return nil, errors.New("trigger: Options.Starter is required to fire triggers")
 	}
@@ -275,7 +282,7 @@ func (e *Engine) Poll(ctx context.Context) ([]Fired, error) {
 		var runs []Run
 		var err error
 		if t.Source.Kind == SourceLake {
-			runs, err = e.pollLake(ctx, t)
+			runs, err = e.pollLake(ctx, t, opts.Flush)
 		} else {
 			runs, err = e.pollState(ctx, t)
 		}
@@ -301,7 +308,7 @@ func (e *Engine) Run(ctx context.Context) error {
 		return errors.New("trigger: Options.Starter is required to fire triggers")
 	}
 	for {
-		if _, err := e.Poll(ctx); err != nil && ctx.Err() == nil {
+		if _, err := e.Poll(ctx, PollOptions{}); err != nil && ctx.Err() == nil {
 			e.logger.Debug("trigger poll", "err", err)
 		}
 		timer := e.opts.Clock.NewTimer(e.opts.Clock.Now().Add(e.opts.Interval))
@@ -338,7 +345,7 @@ func (e *Engine) objectsOf(ctx context.Context, t *Trigger) (*seenObjects, error
 
 // pollLake records the objects that arrived under t's prefix since the
 // last poll and fires the batches that are due.
-func (e *Engine) pollLake(ctx context.Context, t *Trigger) ([]Run, error) {
+func (e *Engine) pollLake(ctx context.Context, t *Trigger, flush bool) ([]Run, error) {
 	if e.opts.Lister == nil {
 		return nil, errors.New("no lake to watch (Options.Lister)")
 	}
@@ -409,7 +416,7 @@ func (e *Engine) pollLake(ctx context.Context, t *Trigger) ([]Run, error) {
 		e.mu.Unlock()
 	}
 	var runs []Run
-	for e.batchDue(t, now) {
+	for t.Pending > 0 && (flush || batchDue(t, now)) {
 		r, err := e.fireBatch(ctx, t, seen, now)
 		if err != nil {
 			return runs, err
@@ -420,7 +427,7 @@ func (e *Engine) pollLake(ctx context.Context, t *Trigger) ([]Run, error) {
 }
 
 // batchDue reports whether t's pending objects should fire at now.
-func (e *Engine) batchDue(t *Trigger, now time.Time) bool {
+func batchDue(t *Trigger, now time.Time) bool {
 	b := t.Batch.withDefaults()
 	return t.Pending > 0 && (t.Pending >= b.Size ||
 		now.Sub(t.LastArrival) >= time.Duration(b.Debounce) ||

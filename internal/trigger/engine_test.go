@@ -81,7 +81,7 @@ func (r *rig) create(name, on string, batch trigger.Batch) {
 func (r *rig) poll(d time.Duration) int {
 	r.t.Helper()
 	r.clock.Advance(d)
-	fired, err := r.engine.Poll(context.Background())
+	fired, err := r.engine.Poll(context.Background(), trigger.PollOptions{})
 	if err != nil {
 		r.t.Fatal(err)
 	}
