@@ -52,6 +52,8 @@ type env struct {
 	configPath string
 	logLevel   string
 	logFormat  string
+	endpoint   string // --endpoint: the weir serve every verb talks to
+	authToken  string // --auth-token: its bearer token
 }
 
 // Main runs weir with args (without the program name) and returns the
@@ -71,6 +73,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err == nil {
 		return ExitOK
 	}
+	err = remoteError(err)
 	code := ExitFailure
 	var ee *ExitError
 	switch {
@@ -122,6 +125,7 @@ Start with:
   weir states --help             validate and run Step Functions state machines
   weir functions --help          user functions (Lambda) that state machines call
   weir schedules --help          start state machines, crawlers and queries on a timetable
+  weir triggers --help           start them when objects land or crawls, queries, executions end
   weir serve                     run the HTTP API, executions and schedules as a server`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -131,7 +135,9 @@ Start with:
 	pf.StringVar(&e.configPath, "config", "", "YAML configuration file (or $WEIR_CONFIG)")
 	pf.StringVar(&e.logLevel, "log-level", "", "log level: debug, info, warn, error")
 	pf.StringVar(&e.logFormat, "log-format", "", "log format: text or json")
-	root.AddCommand(e.queryCommand(), e.queriesCommand(), e.lakeCommand(), e.crawlersCommand(), e.statesCommand(), e.executionsCommand(), e.functionsCommand(), e.schedulesCommand(), e.demoCommand(), e.versionCommand(),
+	pf.StringVar(&e.endpoint, "endpoint", "", "talk to the weir serve at this URL, e.g. http://host:8337 (or $WEIR_ENDPOINT), instead of a data directory")
+	pf.StringVar(&e.authToken, "auth-token", "", "bearer token of weir serve's API: the one serve requires, and the one the CLI sends (or $WEIR_AUTH_TOKEN)")
+	root.AddCommand(e.queryCommand(), e.queriesCommand(), e.lakeCommand(), e.crawlersCommand(), e.statesCommand(), e.executionsCommand(), e.functionsCommand(), e.schedulesCommand(), e.triggersCommand(), e.demoCommand(), e.versionCommand(),
 		e.serveCommand(),
 		e.runQueuedCommand(), e.runCrawlerCommand(), e.runExecutionsCommand())
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &ExitError{Code: ExitUsage, Err: err} })
