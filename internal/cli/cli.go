@@ -52,6 +52,8 @@ type env struct {
 	configPath string
 	logLevel   string
 	logFormat  string
+	endpoint   string // --endpoint: the weir serve every verb talks to
+	authToken  string // --auth-token: its bearer token
 }
 
 // Main runs weir with args (without the program name) and returns the
@@ -71,6 +73,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err == nil {
 		return ExitOK
 	}
+	err = remoteError(err)
 	code := ExitFailure
 	var ee *ExitError
 	switch {
@@ -132,6 +135,8 @@ Start with:
 	pf.StringVar(&e.configPath, "config", "", "YAML configuration file (or $WEIR_CONFIG)")
 	pf.StringVar(&e.logLevel, "log-level", "", "log level: debug, info, warn, error")
 	pf.StringVar(&e.logFormat, "log-format", "", "log format: text or json")
+	pf.StringVar(&e.endpoint, "endpoint", "", "talk to the weir serve at this URL, e.g. http://host:8337 (or $WEIR_ENDPOINT), instead of a data directory")
+	pf.StringVar(&e.authToken, "auth-token", "", "bearer token of weir serve's API: the one serve requires, and the one the CLI sends (or $WEIR_AUTH_TOKEN)")
 	root.AddCommand(e.queryCommand(), e.queriesCommand(), e.lakeCommand(), e.crawlersCommand(), e.statesCommand(), e.executionsCommand(), e.functionsCommand(), e.schedulesCommand(), e.triggersCommand(), e.demoCommand(), e.versionCommand(),
 		e.serveCommand(),
 		e.runQueuedCommand(), e.runCrawlerCommand(), e.runExecutionsCommand())

@@ -27,8 +27,8 @@ func (e *env) queriesCommand() *cobra.Command {
 		Short: "List recent query executions, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.inspect(cmd.Context(), output, func(a *app.App) error {
-				execs, _, err := a.Queries.List(cmd.Context(), query.ListOptions{Limit: limit})
+			return e.inspectQueries(cmd.Context(), output, func(qs queryService) error {
+				execs, _, err := qs.List(cmd.Context(), query.ListOptions{Limit: limit})
 				if err != nil {
 					return err
 				}
@@ -44,8 +44,8 @@ func (e *env) queriesCommand() *cobra.Command {
 		Short: "Show a query execution: state, statistics, error",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.inspect(cmd.Context(), output, func(a *app.App) error {
-				x, err := a.Queries.Get(cmd.Context(), args[0])
+			return e.inspectQueries(cmd.Context(), output, func(qs queryService) error {
+				x, err := qs.Get(cmd.Context(), args[0])
 				if err != nil {
 					return kindError(err)
 				}
@@ -65,22 +65,16 @@ func (e *env) queriesCommand() *cobra.Command {
 		Short: "Print the result set of a succeeded query execution",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(output); err != nil {
-				return err
-			}
-			a, err := e.openReadOnly(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			x, err := a.Queries.Get(cmd.Context(), args[0])
-			if err != nil {
-				return kindError(err)
-			}
-			if x.State != query.StateSucceeded {
-				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("query %s has no results: its state is %s %s", x.ID, x.State, x.StateChangeReason)}
-			}
-			return e.printResult(cmd.Context(), a.Queries, x, queryFlags{output: output, maxRows: maxRows})
+			return e.inspectQueries(cmd.Context(), output, func(qs queryService) error {
+				x, err := qs.Get(cmd.Context(), args[0])
+				if err != nil {
+					return kindError(err)
+				}
+				if x.State != query.StateSucceeded {
+					return &ExitError{Code: ExitFailure, Err: fmt.Errorf("query %s has no results: its state is %s %s", x.ID, x.State, x.StateChangeReason)}
+				}
+				return e.printResult(cmd.Context(), qs, x, queryFlags{output: output, maxRows: maxRows})
+			})
 		},
 	}
 	results.Flags().StringVarP(&output, "output", "o", outputTable, "output format: table, csv or json")
@@ -112,10 +106,31 @@ func (e *env) inspect(ctx context.Context, output string, fn func(a *app.App) er
 	return fn(a)
 }
 
-// cancelQuery cancels an execution. If a weir process holds the data
-// directory it is asked to stop the execution; if none does, the
-// execution is cancelled here.
+// inspectQueries checks an --output value and runs fn on the query
+// service, read-only in-process.
+func (e *env) inspectQueries(ctx context.Context, output string, fn func(qs queryService) error) error {
+	if err := checkOutput(output); err != nil {
+		return err
+	}
+	qs, release, err := e.queries(ctx, "", false)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return fn(qs)
+}
+
+// cancelQuery cancels an execution. The weir serve the verb talks to, or
+// another weir process holding the data directory, is asked to stop it;
+// if none holds the directory, the execution is cancelled here.
 func (e *env) cancelQuery(ctx context.Context, id string) error {
+	c, err := e.server(ctx)
+	if err != nil {
+		return err
+	}
+	if c != nil {
+		return e.cancelElsewhere(ctx, remoteQueries{c}, id)
+	}
 	a, err := e.open(ctx, "weir queries cancel")
 	if errors.Is(err, datadir.ErrLocked) {
 		ro, err := e.openReadOnly(ctx)
@@ -123,24 +138,37 @@ func (e *env) cancelQuery(ctx context.Context, id string) error {
 			return err
 		}
 		defer ro.Close()
-		if err := ro.Queries.Cancel(ctx, id); err != nil {
-			return kindError(err)
-		}
-		wctx, stop := context.WithTimeout(ctx, 10*time.Second)
-		defer stop()
-		x, err := ro.Queries.Wait(wctx, id)
-		if err != nil {
-			fmt.Fprintf(e.stdout, "cancellation of %s requested; the running weir process will stop it\n", id)
-			return nil
-		}
-		fmt.Fprintf(e.stdout, "%s %s\n", id, x.State)
-		return nil
+		return e.cancelElsewhere(ctx, ro.Queries, id)
 	}
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	return e.cancelHere(ctx, a, id)
+}
+
+// cancelElsewhere asks the process running an execution to cancel it
+// and waits a while for it to end.
+func (e *env) cancelElsewhere(ctx context.Context, qs queryService, id string) error {
+	x, err := qs.Get(ctx, id)
+	if err != nil {
+		return kindError(err)
+	}
+	if x.State.Terminal() {
+		fmt.Fprintf(e.stdout, "%s already %s\n", id, x.State)
+		return nil
+	}
+	if err := qs.Cancel(ctx, id); err != nil {
+		return kindError(err)
+	}
+	wctx, stop := context.WithTimeout(ctx, 10*time.Second)
+	defer stop()
+	if x, err = qs.Wait(wctx, id); err != nil {
+		fmt.Fprintf(e.stdout, "cancellation of %s requested; the running weir process will stop it\n", id)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "%s %s\n", id, x.State)
+	return nil
 }
 
 func (e *env) cancelHere(ctx context.Context, a *app.App, id string) error {

@@ -97,19 +97,13 @@ func (e *env) runQuery(ctx context.Context, f queryFlags, args []string) error {
 		}
 		return e.startAsync(ctx, f, pieces[0].Text)
 	}
-	a, err := e.open(ctx, "weir query")
+	qs, release, err := e.queries(ctx, "weir query", true)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	defer stop()
-	done := make(chan error, 1)
-	go func() { done <- a.Run(runCtx) }()
-	defer func() { stop(); <-done }()
-
+	defer release()
 	for i, p := range pieces {
-		if err := e.runStatement(ctx, a, f, p, i, len(pieces)); err != nil {
+		if err := e.runStatement(ctx, qs, f, p, i, len(pieces)); err != nil {
 			return err
 		}
 	}
@@ -117,20 +111,20 @@ func (e *env) runQuery(ctx context.Context, f queryFlags, args []string) error {
 }
 
 // runStatement runs one statement and prints its outcome.
-func (e *env) runStatement(ctx context.Context, a *app.App, f queryFlags, p statement.Piece, i, n int) error {
-	id, err := a.Queries.Start(ctx, query.StartInput{Query: p.Text, Database: f.database})
+func (e *env) runStatement(ctx context.Context, qs queryService, f queryFlags, p statement.Piece, i, n int) error {
+	id, err := qs.Start(ctx, query.StartInput{Query: p.Text, Database: f.database})
 	if err != nil {
 		return kindError(err)
 	}
-	stopSpinner := e.spinner(f.output, a, id)
-	x, err := a.Queries.Wait(ctx, id)
+	stopSpinner := e.spinner(f.output, id)
+	x, err := qs.Wait(ctx, id)
 	stopSpinner()
 	if err != nil {
 		if ctx.Err() != nil {
 			cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			a.Queries.Cancel(cctx, id)
-			a.Queries.Wait(cctx, id)
+			qs.Cancel(cctx, id)
+			qs.Wait(cctx, id)
 			fmt.Fprintf(e.stderr, "weir: query %s cancelled\n", id)
 			return &ExitError{Code: ExitInterrupted, Err: errAlreadyReported}
 		}
@@ -143,11 +137,11 @@ func (e *env) runStatement(ctx context.Context, a *app.App, f queryFlags, p stat
 		e.reportFailure(x, p, n > 1, i)
 		return &ExitError{Code: ExitFailure, Err: errAlreadyReported}
 	}
-	return e.printResult(ctx, a.Queries, x, f)
+	return e.printResult(ctx, qs, x, f)
 }
 
 // printResult prints a succeeded execution's result set.
-func (e *env) printResult(ctx context.Context, qs *query.Service, x *query.Execution, f queryFlags) error {
+func (e *env) printResult(ctx context.Context, qs queryService, x *query.Execution, f queryFlags) error {
 	isWrite := x.SubstatementType == "INSERT" || x.SubstatementType == "CREATE_TABLE_AS_SELECT" || x.SubstatementType == "UNLOAD"
 	var cols []query.ColumnInfo
 	var rows [][]*string
@@ -268,7 +262,7 @@ func (e *env) reportFailure(x *query.Execution, p statement.Piece, script bool, 
 
 // spinner shows a query's progress on a terminal; it returns a function
 // that clears it.
-func (e *env) spinner(output string, a *app.App, id string) func() {
+func (e *env) spinner(output string, id string) func() {
 	f, ok := e.stderr.(*os.File)
 	if output != outputTable || !ok || !isTerminal(f) {
 		return func() {}
@@ -301,21 +295,32 @@ func (e *env) spinner(output string, a *app.App, id string) func() {
 	return func() { close(stop); <-done }
 }
 
-// startAsync queues a statement and hands the data directory's lock to a
-// background weir process that runs it, so that this command can return
-// the execution id at once.
+// startAsync queues a statement and returns its execution id at once: a
+// weir serve runs it, or else a background weir process this one hands
+// the data directory's lock to.
 func (e *env) startAsync(ctx context.Context, f queryFlags, sql string) error {
-	a, err := e.open(ctx, "weir query --async")
+	c, err := e.server(ctx)
 	if err != nil {
 		return err
 	}
-	id, err := a.Queries.Start(ctx, query.StartInput{Query: sql, Database: f.database})
-	if err != nil {
-		a.Close()
-		return kindError(err)
-	}
-	if err := e.handOver(a, "__run-queued"); err != nil {
-		return err
+	var id string
+	if c != nil {
+		// The server runs it.
+		if id, err = (remoteQueries{c}).Start(ctx, query.StartInput{Query: sql, Database: f.database}); err != nil {
+			return kindError(err)
+		}
+	} else {
+		a, err := e.open(ctx, "weir query --async")
+		if err != nil {
+			return err
+		}
+		if id, err = a.Queries.Start(ctx, query.StartInput{Query: sql, Database: f.database}); err != nil {
+			a.Close()
+			return kindError(err)
+		}
+		if err := e.handOver(a, "__run-queued"); err != nil {
+			return err
+		}
 	}
 	if f.output == outputJSON {
 		return writeJSON(e.stdout, map[string]string{"query_execution_id": id})

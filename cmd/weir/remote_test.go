@@ -1,0 +1,107 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The CLI verbs through a weir serve (STYLE rule 3): each runs on a data
+// directory in-process and, for the same data, through a server —
+// found in the lock file, or named by --endpoint from another directory
+// — and must print the same.
+
+// remote runs weir verbs three ways, each on its own data: in-process
+// on local, through the weir serve holding served (found in its lock
+// file), and with --endpoint from an empty directory, other, against a
+// weir serve holding far.
+type remote struct {
+	local, served, far, other string
+	url                       string   // far's server
+	servedURL                 string   // served's server
+	env                       []string // the clients' environment
+}
+
+func newRemote(t *testing.T, serveEnv []string) *remote {
+	t.Helper()
+	r := &remote{local: t.TempDir(), served: t.TempDir(), far: t.TempDir(), other: t.TempDir(), env: serveEnv}
+	_, sc := startServe(t, r.served, serveEnv)
+	r.servedURL = sc.Base()
+	_, c := startServe(t, r.far, serveEnv)
+	r.url = c.Base()
+	return r
+}
+
+// ids stands for what differs between two runs of the same verb: ids,
+// times, durations.
+var ids = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z|"[A-Za-z_]*(Millis|_ms|DurationMillis)":\d+`)
+
+func normalize(s string) string { return ids.ReplaceAllString(s, "X") }
+
+// run runs args every way and checks that each prints the same as
+// in-process (up to ids and times) and exits the same; it returns the
+// in-process output.
+func (r *remote) run(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	stdout, stderr, code = weir(t, r.local, "", args...)
+	for _, way := range []struct {
+		name string
+		dir  string
+		args []string
+	}{
+		{"through the server holding the directory", r.served, args},
+		{"with --endpoint", r.other, append([]string{"--endpoint", r.url}, args...)},
+	} {
+		o, e, c := weirEnv(t, way.dir, r.env, "", way.args...)
+		if c != code || normalize(o) != normalize(stdout) {
+			t.Errorf("weir %s %s: exit %d, stdout:\n%s\nstderr:\n%s\nin-process: exit %d, stdout:\n%s\nstderr:\n%s",
+				strings.Join(args, " "), way.name, c, o, e, code, stdout, stderr)
+		}
+	}
+	return stdout, stderr, code
+}
+
+// must is run that wants exit 0.
+func (r *remote) must(t *testing.T, args ...string) string {
+	t.Helper()
+	stdout, stderr, code := r.run(t, args...)
+	if code != 0 {
+		t.Fatalf("weir %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
+	}
+	return stdout
+}
+
+func TestRemoteQuery(t *testing.T) {
+	t.Parallel()
+	r := newRemote(t, nil)
+	sql := "SELECT x, y FROM (VALUES (1, 'a b'), (2, NULL)) AS t(x, y) ORDER BY x"
+	r.must(t, "query", sql)
+	r.must(t, "query", "-o", "csv", sql)
+	r.must(t, "query", "-o", "json", sql)
+	r.must(t, "query", "CREATE DATABASE IF NOT EXISTS shop")
+	r.must(t, "query", "SHOW DATABASES")
+	// A failure: the same message and caret.
+	_, stderr, code := r.run(t, "query", "SELECT 1,\n  nosuchfunction(2)")
+	if code != 1 || !strings.Contains(stderr, "^") {
+		t.Errorf("a failing query: exit %d\n%s", code, stderr)
+	}
+	r.must(t, "queries", "list", "-o", "json", "--limit", "3")
+
+	// One execution, seen through the server both ways.
+	id := strings.TrimSpace(mustWeir(t, r.served, "query", "--async", sql))
+	waitFor(t, time.Minute, "the query to succeed", func() bool { return getExecution(t, r.served, id).State == "SUCCEEDED" })
+	for _, args := range [][]string{{"queries", "get", id, "-o", "json"}, {"queries", "results", id}, {"queries", "results", id, "-o", "csv"}, {"queries", "cancel", id}} {
+		viaLock := mustWeir(t, r.served, args...)
+		viaURL := mustWeir(t, r.other, append([]string{"--endpoint", r.servedURL}, args...)...)
+		if viaLock != viaURL || viaLock == "" {
+			t.Errorf("weir %s: through the lock file:\n%s\nwith --endpoint:\n%s", strings.Join(args, " "), viaLock, viaURL)
+		}
+	}
+	if out := mustWeir(t, r.served, "queries", "results", id); !strings.Contains(out, "a b") {
+		t.Errorf("results: %s", out)
+	}
+	if out := mustWeir(t, r.served, "queries", "cancel", id); out != id+" already SUCCEEDED\n" {
+		t.Errorf("cancel a finished query: %q", out)
+	}
+}
