@@ -23,9 +23,16 @@ type remote struct {
 	env                       []string // the clients' environment
 }
 
-func newRemote(t *testing.T, serveEnv []string) *remote {
+// newRemote prepares each data directory with seed (in-process) and
+// starts the servers.
+func newRemote(t *testing.T, serveEnv []string, seed func(dir string)) *remote {
 	t.Helper()
 	r := &remote{local: t.TempDir(), served: t.TempDir(), far: t.TempDir(), other: t.TempDir(), env: serveEnv}
+	if seed != nil {
+		for _, dir := range []string{r.local, r.served, r.far} {
+			seed(dir)
+		}
+	}
 	_, sc := startServe(t, r.served, serveEnv)
 	r.servedURL = sc.Base()
 	_, c := startServe(t, r.far, serveEnv)
@@ -35,7 +42,7 @@ func newRemote(t *testing.T, serveEnv []string) *remote {
 
 // ids stands for what differs between two runs of the same verb: ids,
 // times, durations.
-var ids = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z|"[A-Za-z_]*(Millis|_ms|DurationMillis)":\d+`)
+var ids = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z|"[A-Za-z_]*(Millis|_ms|DurationMillis)":\d+|\b\d+(\.\d+)? ?(µs|ms|s|min)\b`)
 
 func normalize(s string) string { return ids.ReplaceAllString(s, "X") }
 
@@ -74,7 +81,7 @@ func (r *remote) must(t *testing.T, args ...string) string {
 
 func TestRemoteQuery(t *testing.T) {
 	t.Parallel()
-	r := newRemote(t, nil)
+	r := newRemote(t, nil, nil)
 	sql := "SELECT x, y FROM (VALUES (1, 'a b'), (2, NULL)) AS t(x, y) ORDER BY x"
 	r.must(t, "query", sql)
 	r.must(t, "query", "-o", "csv", sql)
@@ -104,4 +111,27 @@ func TestRemoteQuery(t *testing.T) {
 	if out := mustWeir(t, r.served, "queries", "cancel", id); out != id+" already SUCCEEDED\n" {
 		t.Errorf("cancel a finished query: %q", out)
 	}
+}
+
+func TestRemoteCrawlers(t *testing.T) {
+	t.Parallel()
+	r := newRemote(t, nil, func(dir string) {
+		mustWeir(t, dir, "lake", "mb", "s3://raw")
+		putFile(t, dir, "s3://raw/events/day=1/a.json", `{"id":1,"name":"a"}`+"\n")
+		putFile(t, dir, "s3://raw/events/day=2/b.json", `{"id":2,"name":"b"}`+"\n")
+	})
+	r.must(t, "crawlers", "create", "ev", "--database", "shop", "--target", "s3://raw/events/")
+	r.must(t, "crawlers", "update", "ev", "--table-prefix", "t_", "--infer-types", "rich")
+	r.must(t, "crawlers", "get", "ev", "-o", "json")
+	r.must(t, "crawlers", "list", "-o", "csv")
+	out := r.must(t, "crawlers", "start", "ev", "--wait")
+	if !strings.Contains(out, "SUCCEEDED") {
+		t.Errorf("crawlers start --wait: %s", out)
+	}
+	r.must(t, "crawlers", "start", "ev", "--wait", "-o", "json")
+	r.must(t, "query", "SELECT id, name, day FROM shop.t_events ORDER BY id")
+	r.run(t, "crawlers", "stop", "ev")
+	r.run(t, "crawlers", "get", "nope")
+	r.must(t, "crawlers", "delete", "ev")
+	r.must(t, "crawlers", "list")
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/weirdata/weir/internal/app"
 	"github.com/weirdata/weir/internal/crawler"
 	"github.com/weirdata/weir/internal/datadir"
 	"github.com/weirdata/weir/internal/errs"
@@ -136,7 +135,7 @@ in LastCrawl; see docs/crawlers.md for what is read and how folders become table
 			if err := c.Validate(); err != nil {
 				return usageError("%s", errs.Message(err))
 			}
-			return e.changeCrawler(cmd.Context(), "create", c.Name, func(a *app.App) error { return a.Crawlers.Create(cmd.Context(), c) },
+			return e.changeCrawler(cmd.Context(), "create", c.Name, func(cs crawlers) error { return cs.Create(cmd.Context(), c) },
 				"created; run it with 'weir crawlers start "+c.Name+" --wait'")
 		},
 	}
@@ -148,8 +147,8 @@ in LastCrawl; see docs/crawlers.md for what is read and how folders become table
 		Short: "Change a crawler's definition (the flags given replace the old values)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.changeCrawler(cmd.Context(), "update", args[0], func(a *app.App) error {
-				return a.Crawlers.Update(cmd.Context(), args[0], func(c *crawler.Crawler) error { return uf.apply(cmd.Flags(), c) })
+			return e.changeCrawler(cmd.Context(), "update", args[0], func(cs crawlers) error {
+				return cs.Update(cmd.Context(), args[0], func(c *crawler.Crawler) error { return uf.apply(cmd.Flags(), c) })
 			}, "updated")
 		},
 	}
@@ -175,8 +174,8 @@ in LastCrawl; see docs/crawlers.md for what is read and how folders become table
 		Short: "Show a crawler: definition, state, last crawl",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.inspect(cmd.Context(), output, func(a *app.App) error {
-				c, err := a.Crawlers.Get(cmd.Context(), args[0])
+			return e.inspectCrawlers(cmd.Context(), output, func(cs crawlers) error {
+				c, err := cs.Get(cmd.Context(), args[0])
 				if err != nil {
 					return kindError(err)
 				}
@@ -195,12 +194,12 @@ in LastCrawl; see docs/crawlers.md for what is read and how folders become table
 		Short: "List crawlers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.inspect(cmd.Context(), output, func(a *app.App) error {
-				cs, err := a.Crawlers.List(cmd.Context())
+			return e.inspectCrawlers(cmd.Context(), output, func(cs crawlers) error {
+				list, err := cs.List(cmd.Context())
 				if err != nil {
 					return err
 				}
-				return e.printCrawlers(cs, output)
+				return e.printCrawlers(list, output)
 			})
 		},
 	}
@@ -219,36 +218,70 @@ in LastCrawl; see docs/crawlers.md for what is read and how folders become table
 		Short: "Delete a crawler (the tables it made stay)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.changeCrawler(cmd.Context(), "delete", args[0], func(a *app.App) error { return a.Crawlers.Delete(cmd.Context(), args[0]) }, "deleted")
+			return e.changeCrawler(cmd.Context(), "delete", args[0], func(cs crawlers) error { return cs.Delete(cmd.Context(), args[0]) }, "deleted")
 		},
 	}
 	cmd.AddCommand(create, start, get, list, stop, update, del)
 	return cmd
 }
 
-// changeCrawler opens the data directory (without the SQL engine), runs
-// fn and reports "crawler NAME done".
-func (e *env) changeCrawler(ctx context.Context, verb, name string, fn func(a *app.App) error, done string) error {
-	a, err := e.openWork(ctx, "weir crawlers "+verb, true)
+// inspectCrawlers checks an --output value and runs fn on the crawlers,
+// read-only in-process.
+func (e *env) inspectCrawlers(ctx context.Context, output string, fn func(cs crawlers) error) error {
+	if err := checkOutput(output); err != nil {
+		return err
+	}
+	cs, _, release, err := e.crawlerService(ctx, "", false)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	if err := fn(a); err != nil {
+	defer release()
+	return fn(cs)
+}
+
+// changeCrawler runs fn on the crawlers (in-process, opening the data
+// directory without the SQL engine) and reports "crawler NAME done".
+func (e *env) changeCrawler(ctx context.Context, verb, name string, fn func(cs crawlers) error, done string) error {
+	cs, _, release, err := e.crawlerService(ctx, "weir crawlers "+verb, true)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if err := fn(cs); err != nil {
 		return kindError(err)
 	}
 	fmt.Fprintf(e.stdout, "crawler %s %s\n", name, done)
 	return nil
 }
 
-// startCrawler starts a crawl: with wait in this process, otherwise in a
-// background runner that takes the data directory over.
+// startCrawler starts a crawl: in the weir serve the verb talks to;
+// otherwise with wait in this process, without in a background runner
+// that takes the data directory over.
 func (e *env) startCrawler(ctx context.Context, name string, wait bool, output string) error {
-	a, err := e.openWork(ctx, "weir crawlers start", true)
+	srv, err := e.server(ctx)
 	if err != nil {
 		return err
 	}
-	if !wait {
+	var c *crawler.Crawler
+	switch {
+	case srv != nil:
+		if c, err = remoteCrawl(ctx, srv, name, wait); err != nil {
+			return kindError(err)
+		}
+	case wait:
+		a, err := e.openWork(ctx, "weir crawlers start", true)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		if c, err = a.Crawlers.Run(ctx, name); err != nil {
+			return kindError(err)
+		}
+	default:
+		a, err := e.openWork(ctx, "weir crawlers start", true)
+		if err != nil {
+			return err
+		}
 		if _, err := a.Crawlers.Start(ctx, name); err != nil {
 			a.Close()
 			return kindError(err)
@@ -256,13 +289,10 @@ func (e *env) startCrawler(ctx context.Context, name string, wait bool, output s
 		if err := e.handOver(a, "__run-crawler", name); err != nil {
 			return err
 		}
+	}
+	if !wait {
 		fmt.Fprintf(e.stdout, "crawler %s RUNNING; follow it with 'weir crawlers get %s'\n", name, name)
 		return nil
-	}
-	defer a.Close()
-	c, err := a.Crawlers.Run(ctx, name)
-	if err != nil {
-		return kindError(err)
 	}
 	if output == outputJSON {
 		if err := writeJSON(e.stdout, c); err != nil {
@@ -297,9 +327,17 @@ func (e *env) runCrawlerCommand() *cobra.Command {
 }
 
 // stopCrawler asks a crawl to stop. A crawl running in another process
-// (which holds the data directory) is asked through the metadata and
-// stops within a fraction of a second.
+// (a weir serve, or another process holding the data directory) is asked
+// through the API or the metadata and stops within a fraction of a
+// second.
 func (e *env) stopCrawler(ctx context.Context, name string) error {
+	srv, err := e.server(ctx)
+	if err != nil {
+		return err
+	}
+	if srv != nil {
+		return e.stopElsewhere(ctx, remoteCrawlers{srv}, name)
+	}
 	a, err := e.openWork(ctx, "weir crawlers stop", true)
 	if err == nil {
 		// Nothing runs here: opening finished any abandoned crawl.
@@ -317,12 +355,18 @@ func (e *env) stopCrawler(ctx context.Context, name string) error {
 		return err
 	}
 	defer ro.Close()
-	if err := ro.Crawlers.Stop(ctx, name); err != nil {
+	return e.stopElsewhere(ctx, ro.Crawlers, name)
+}
+
+// stopElsewhere asks the process running a crawl to stop it and waits a
+// while for it to end.
+func (e *env) stopElsewhere(ctx context.Context, cs crawlers, name string) error {
+	if err := cs.Stop(ctx, name); err != nil {
 		return kindError(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		c, err := ro.Crawlers.Get(ctx, name)
+		c, err := cs.Get(ctx, name)
 		if err != nil {
 			return err
 		}
