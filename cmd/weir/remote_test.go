@@ -135,3 +135,27 @@ func TestRemoteCrawlers(t *testing.T) {
 	r.must(t, "crawlers", "delete", "ev")
 	r.must(t, "crawlers", "list")
 }
+
+func TestRemoteFunctions(t *testing.T) {
+	t.Parallel()
+	r := newRemote(t, nil, nil)
+	r.must(t, "functions", "create", "hello", "--command", `read -r event; echo "saw $event" >&2; echo "{\"got\": $event, \"who\": \"$WHO\"}"`, "--env", "WHO=weir", "--timeout", "10")
+	if _, stderr, _ := r.run(t, "functions", "create", "hello", "--command", "true"); !strings.Contains(stderr, "function hello already exists") {
+		t.Errorf("duplicate create: %s", stderr)
+	}
+	out, stderr, _ := r.run(t, "functions", "invoke", "hello", "--payload", `{"n": 1}`, "-o", "json")
+	if out != `{"got":{"n":1},"who":"weir"}`+"\n" || !strings.Contains(stderr, `saw {"n":1}`) {
+		t.Errorf("invoke: %s\n%s", out, stderr)
+	}
+	r.must(t, "functions", "invoke", "hello")
+	r.must(t, "functions", "get", "hello", "-o", "json")
+	r.must(t, "functions", "update", "hello", "--command", `echo '{"errorType": "NotReady", "errorMessage": "later"}'; exit 1`)
+	if _, stderr, code := r.run(t, "functions", "invoke", "hello"); code != 1 || !strings.Contains(stderr, "NotReady") {
+		t.Errorf("a failing function: exit %d, %s", code, stderr)
+	}
+	r.must(t, "functions", "list")
+	r.must(t, "functions", "delete", "hello")
+	if _, stderr, _ := r.run(t, "functions", "invoke", "hello"); !strings.Contains(stderr, "function hello does not exist") {
+		t.Errorf("invoke a deleted function: %s", stderr)
+	}
+}

@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/weirdata/weir/internal/app"
 	"github.com/weirdata/weir/internal/errs"
 	"github.com/weirdata/weir/internal/function"
 )
@@ -137,7 +136,7 @@ see docs/functions.md.`,
 			if err := cf.apply(cmd.Flags(), fn); err != nil {
 				return err
 			}
-			return e.changeFunction(cmd.Context(), "create", fn.Name, func(a *app.App) error { return a.Functions.Create(cmd.Context(), fn) },
+			return e.changeFunction(cmd.Context(), "create", fn.Name, func(fs functions) error { return fs.Create(cmd.Context(), fn) },
 				"created; try it with 'weir functions invoke "+fn.Name+" --payload '{}''")
 		},
 	}
@@ -149,8 +148,8 @@ see docs/functions.md.`,
 		Short: "Change a function (the flags given replace the old values)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.changeFunction(cmd.Context(), "update", args[0], func(a *app.App) error {
-				return a.Functions.Update(cmd.Context(), args[0], func(fn *function.Function) error { return uf.apply(cmd.Flags(), fn) })
+			return e.changeFunction(cmd.Context(), "update", args[0], func(fs functions) error {
+				return fs.Update(cmd.Context(), args[0], func(fn *function.Function) error { return uf.apply(cmd.Flags(), fn) })
 			}, "updated")
 		},
 	}
@@ -161,8 +160,8 @@ see docs/functions.md.`,
 		Short: "Show a function's definition",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.inspect(cmd.Context(), output, func(a *app.App) error {
-				fn, err := a.Functions.Get(cmd.Context(), args[0])
+			return e.inspectFunctions(cmd.Context(), output, func(fs functions) error {
+				fn, err := fs.Get(cmd.Context(), args[0])
 				if err != nil {
 					return functionError(args[0], err)
 				}
@@ -181,8 +180,8 @@ see docs/functions.md.`,
 		Short: "List functions",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.inspect(cmd.Context(), output, func(a *app.App) error {
-				fns, err := a.Functions.List(cmd.Context())
+			return e.inspectFunctions(cmd.Context(), output, func(fs functions) error {
+				fns, err := fs.List(cmd.Context())
 				if err != nil {
 					return err
 				}
@@ -197,7 +196,7 @@ see docs/functions.md.`,
 		Short: "Delete a function",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.changeFunction(cmd.Context(), "delete", args[0], func(a *app.App) error { return a.Functions.Delete(cmd.Context(), args[0]) }, "deleted")
+			return e.changeFunction(cmd.Context(), "delete", args[0], func(fs functions) error { return fs.Delete(cmd.Context(), args[0]) }, "deleted")
 		},
 	}
 
@@ -234,15 +233,29 @@ type functionJSON struct {
 	FunctionArn string `json:"FunctionArn"`
 }
 
-// changeFunction opens the data directory (without the SQL engine), runs
-// fn and reports "function NAME done".
-func (e *env) changeFunction(ctx context.Context, verb, name string, fn func(a *app.App) error, done string) error {
-	a, err := e.openWork(ctx, "weir functions "+verb, true)
+// inspectFunctions checks an --output value and runs fn on the
+// functions, read-only in-process.
+func (e *env) inspectFunctions(ctx context.Context, output string, fn func(fs functions) error) error {
+	if err := checkOutput(output); err != nil {
+		return err
+	}
+	fs, release, err := e.functionService(ctx, "", false)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	if err := fn(a); err != nil {
+	defer release()
+	return fn(fs)
+}
+
+// changeFunction runs fn on the functions (in-process, opening the data
+// directory without the SQL engine) and reports "function NAME done".
+func (e *env) changeFunction(ctx context.Context, verb, name string, fn func(fs functions) error, done string) error {
+	fs, release, err := e.functionService(ctx, "weir functions "+verb, true)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if err := fn(fs); err != nil {
 		return functionError(name, err)
 	}
 	fmt.Fprintf(e.stdout, "function %s %s\n", name, done)
@@ -264,15 +277,16 @@ func functionError(name string, err error) error {
 	return kindError(err)
 }
 
-// invokeFunction runs a function with the data directory opened to read:
-// a function may itself run weir commands that take the directory's lock.
+// invokeFunction runs a function: in the weir serve the verb talks to,
+// or here with the data directory opened to read (a function may itself
+// run weir commands that take the directory's lock).
 func (e *env) invokeFunction(ctx context.Context, name string, event any, output string) error {
-	a, err := e.openReadOnly(ctx)
+	fs, release, err := e.functionService(ctx, "", false)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	inv, err := a.Functions.Invoke(ctx, name, event)
+	defer release()
+	inv, err := fs.Invoke(ctx, name, event)
 	if inv != nil && inv.Log != "" {
 		fmt.Fprint(e.stderr, inv.Log)
 		if !strings.HasSuffix(inv.Log, "\n") {
