@@ -42,7 +42,7 @@ func newRemote(t *testing.T, serveEnv []string, seed func(dir string)) *remote {
 
 // ids stands for what differs between two runs of the same verb: ids,
 // times, durations.
-var ids = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z|"[A-Za-z_]*(Millis|_ms|DurationMillis)":\d+|\b\d+(\.\d+)? ?(µs|ms|s|min)\b`)
+var ids = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z|"[A-Za-z_]*(Millis|_ms|DurationMillis)":\d+|\b\d+(\.\d+)? ?(µs|ms|s|min)\b|\b\d\d:\d\d:\d\d\.\d{3}\b`)
 
 func normalize(s string) string { return ids.ReplaceAllString(s, "X") }
 
@@ -158,4 +158,29 @@ func TestRemoteFunctions(t *testing.T) {
 	if _, stderr, _ := r.run(t, "functions", "invoke", "hello"); !strings.Contains(stderr, "function hello does not exist") {
 		t.Errorf("invoke a deleted function: %s", stderr)
 	}
+}
+
+func TestRemoteStates(t *testing.T) {
+	t.Parallel()
+	r := newRemote(t, nil, nil)
+	def := writeDefinition(t, `{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"day": "${DAY}"}, "End": true}}}`)
+	r.must(t, "states", "create", "tick", "--definition", def, "--substitution", "DAY=monday")
+	if _, stderr, code := r.run(t, "states", "create", "tick", "--definition", def); code == 0 {
+		t.Errorf("a second create: exit 0 %s", stderr)
+	}
+	r.must(t, "states", "update", "tick", "--definition", def, "--substitution", "DAY=tuesday")
+	r.must(t, "states", "list")
+	r.must(t, "states", "list", "-o", "json")
+	if out := r.must(t, "states", "describe", "tick"); !strings.Contains(out, "tuesday") {
+		t.Errorf("describe after update: %s", out)
+	}
+	r.must(t, "states", "describe", "tick", "-o", "json")
+	r.must(t, "executions", "start", "tick", "--name", "one", "--wait", "-o", "json")
+	r.must(t, "executions", "history", "tick:one")
+	r.must(t, "executions", "history", "tick:one", "-o", "json")
+	r.must(t, "executions", "list", "--machine", "tick", "-o", "json")
+	r.must(t, "executions", "list", "--status", "succeeded", "--limit", "1", "-o", "json")
+	r.must(t, "states", "delete", "tick")
+	r.run(t, "states", "describe", "tick")
+	r.must(t, "states", "list")
 }

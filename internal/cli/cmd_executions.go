@@ -72,12 +72,12 @@ running executions keep the definition they started with.`,
 				if _, err := asl.Parse([]byte(text)); err != nil {
 					return &ExitError{Code: ExitFailure, Err: err}
 				}
-				a, err := e.openWork(cmd.Context(), "weir states "+verb, true)
+				w, release, err := e.workflowService(cmd.Context(), "weir states "+verb, true)
 				if err != nil {
 					return err
 				}
-				defer a.Close()
-				if err := a.Meta.Workflows().PutStateMachine(cmd.Context(), &metastore.StateMachine{Name: args[0], Definition: text}, replace); err != nil {
+				defer release()
+				if err := w.PutStateMachine(cmd.Context(), &metastore.StateMachine{Name: args[0], Definition: text}, replace); err != nil {
 					return kindError(err)
 				}
 				fmt.Fprintf(e.stdout, "state machine %s %sd; start it with 'weir executions start %s'\n", args[0], verb, args[0])
@@ -94,12 +94,12 @@ running executions keep the definition they started with.`,
 		Short: "List the stored state machines",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := e.openReadOnly(cmd.Context())
+			w, release, err := e.workflowService(cmd.Context(), "", false)
 			if err != nil {
 				return err
 			}
-			defer a.Close()
-			ms, err := a.Meta.Workflows().ListStateMachines(cmd.Context())
+			defer release()
+			ms, err := w.ListStateMachines(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -124,12 +124,12 @@ running executions keep the definition they started with.`,
 		Short: "Show a stored state machine and its definition",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := e.openReadOnly(cmd.Context())
+			w, release, err := e.workflowService(cmd.Context(), "", false)
 			if err != nil {
 				return err
 			}
-			defer a.Close()
-			m, err := a.Meta.Workflows().GetStateMachine(cmd.Context(), args[0])
+			defer release()
+			m, err := w.GetStateMachine(cmd.Context(), args[0])
 			if err != nil {
 				return kindError(err)
 			}
@@ -153,12 +153,12 @@ running executions keep the definition they started with.`,
 		Short: "Delete a stored state machine (its executions stay)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := e.openWork(cmd.Context(), "weir states delete", true)
+			w, release, err := e.workflowService(cmd.Context(), "weir states delete", true)
 			if err != nil {
 				return err
 			}
-			defer a.Close()
-			if err := a.Meta.Workflows().DeleteStateMachine(cmd.Context(), args[0]); err != nil {
+			defer release()
+			if err := w.DeleteStateMachine(cmd.Context(), args[0]); err != nil {
 				return kindError(err)
 			}
 			fmt.Fprintf(e.stdout, "state machine %s deleted\n", args[0])
@@ -519,16 +519,23 @@ func (e *env) executionsHistoryCommand() *cobra.Command {
 		Short: "List an execution's history events",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withExecution(cmd.Context(), args[0], func(w *metastore.Workflows, arn string) error {
-				return e.printHistory(cmd.Context(), w, arn, output)
-			})
+			arn, err := resolveExecution(args[0])
+			if err != nil {
+				return err
+			}
+			w, release, err := e.workflowService(cmd.Context(), "", false)
+			if err != nil {
+				return err
+			}
+			defer release()
+			return e.printHistory(cmd.Context(), w, arn, output)
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
 	return cmd
 }
 
-func (e *env) printHistory(ctx context.Context, w *metastore.Workflows, arn, output string) error {
+func (e *env) printHistory(ctx context.Context, w workflows, arn, output string) error {
 	events, err := w.History(ctx, arn)
 	if err != nil {
 		return kindError(err)
@@ -572,12 +579,12 @@ func (e *env) executionsListCommand() *cobra.Command {
 		Short: "List executions, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := e.openReadOnly(cmd.Context())
+			w, release, err := e.workflowService(cmd.Context(), "", false)
 			if err != nil {
 				return err
 			}
-			defer a.Close()
-			xs, err := a.Meta.Workflows().ListExecutions(cmd.Context(), workflow.ListFilter{Machine: machine, Status: workflow.Status(strings.ToUpper(status)), Limit: limit})
+			defer release()
+			xs, err := w.ListExecutions(cmd.Context(), workflow.ListFilter{Machine: machine, Status: workflow.Status(strings.ToUpper(status)), Limit: limit})
 			if err != nil {
 				return err
 			}
