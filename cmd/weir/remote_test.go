@@ -184,3 +184,30 @@ func TestRemoteStates(t *testing.T) {
 	r.run(t, "states", "describe", "tick")
 	r.must(t, "states", "list")
 }
+
+// TestRemoteAuth: a server started with a token refuses the CLI without
+// it, clearly; --auth-token or WEIR_AUTH_TOKEN lets it in; --endpoint at
+// no server fails with "unavailable".
+func TestRemoteAuth(t *testing.T) {
+	t.Parallel()
+	served, other := t.TempDir(), t.TempDir()
+	_, c := startServe(t, served, []string{"WEIR_AUTH_TOKEN=s3cret"})
+	for _, tc := range []struct {
+		name string
+		dir  string
+		env  []string
+		args []string
+		code int
+		want string
+	}{
+		{"no token, lock file", served, nil, []string{"crawlers", "list"}, 1, "--auth-token or WEIR_AUTH_TOKEN"},
+		{"no token, --endpoint", other, nil, []string{"--endpoint", c.Base(), "query", "SELECT 1"}, 1, "weir serve refused the request"},
+		{"wrong token", other, nil, []string{"--endpoint", c.Base(), "--auth-token", "nope", "states", "list"}, 1, "--auth-token or WEIR_AUTH_TOKEN"},
+		{"--auth-token", other, nil, []string{"--endpoint", c.Base(), "--auth-token", "s3cret", "functions", "list"}, 0, ""},
+		{"WEIR_AUTH_TOKEN and WEIR_ENDPOINT", other, []string{"WEIR_AUTH_TOKEN=s3cret", "WEIR_ENDPOINT=" + c.Base()}, []string{"query", "SELECT 1"}, 0, ""},
+		{"no server at --endpoint", other, nil, []string{"--endpoint", "http://127.0.0.1:1", "crawlers", "list"}, 3, "no weir serve answers at http://127.0.0.1:1"},
+	} {
+		stdout, stderr, code := weirEnv(t, tc.dir, tc.env, "", tc.args...)
+		wantRun(t, tc.name, stdout, stderr, code, tc.code, tc.want)
+	}
+}
