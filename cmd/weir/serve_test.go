@@ -230,3 +230,36 @@ func TestServeRestartSchedules(t *testing.T) {
 		t.Fatalf("executions of the scheduled machine: %+v %v", x, err)
 	}
 }
+
+// TestServeTriggersFromTheCLI changes triggers with the CLI while a weir
+// serve holds the data directory, and lets the server fire one: objects
+// put through the CLI (which goes through the server too) start a state
+// machine.
+func TestServeTriggersFromTheCLI(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	def := writeDefinition(t, `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`)
+	mustWeir(t, dir, "states", "create", "load", "--definition", def)
+	mustWeir(t, dir, "lake", "mb", "s3://raw")
+	p, c := startServe(t, dir, nil)
+	stdout := mustWeir(t, dir, "triggers", "create", "landed", "--on", "lake:s3://raw/in/", "--target", "state-machine:load", "--debounce", "1s")
+	if !strings.Contains(stdout, "trigger landed created: ENABLED") {
+		t.Errorf("create through the server: %s", stdout)
+	}
+	if _, err := c.PutObject(context.Background(), "raw", "in/a.json", strings.NewReader("{}")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "the trigger to fire", func() bool {
+		out, _, code := weir(t, dir, "", "executions", "list", "--machine", "load")
+		return code == 0 && strings.Contains(out, "SUCCEEDED")
+	})
+	mustWeir(t, dir, "triggers", "disable", "landed")
+	if out := mustWeir(t, dir, "triggers", "get", "landed", "-o", "json"); !strings.Contains(out, `"DISABLED"`) {
+		t.Errorf("after disable: %s", out)
+	}
+	mustWeir(t, dir, "triggers", "delete", "landed")
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if _, _, code := p.wait(t); code != 0 {
+		t.Errorf("weir serve exited %d after SIGTERM", code)
+	}
+}

@@ -389,3 +389,46 @@ func (c *Client) ScheduleHistory(ctx context.Context, name string, p Page) (*htt
 	var out httpapi.ScheduleRunList
 	return &out, c.do(ctx, "GET", "/schedules/"+esc(name)+"/history", p.values(), nil, &out)
 }
+
+// Triggers.
+
+// CreateTrigger creates a trigger.
+func (c *Client) CreateTrigger(ctx context.Context, in httpapi.TriggerInput) (*httpapi.Trigger, error) {
+	var out httpapi.Trigger
+	return &out, c.do(ctx, "POST", "/triggers", nil, in, &out)
+}
+
+// GetTrigger returns a trigger.
+func (c *Client) GetTrigger(ctx context.Context, name string) (*httpapi.Trigger, error) {
+	var out httpapi.Trigger
+	return &out, c.do(ctx, "GET", "/triggers/"+esc(name), nil, nil, &out)
+}
+
+// ListTriggers returns a page of triggers by name.
+func (c *Client) ListTriggers(ctx context.Context, p Page) (*httpapi.TriggerList, error) {
+	var out httpapi.TriggerList
+	return &out, c.do(ctx, "GET", "/triggers", p.values(), nil, &out)
+}
+
+// EnableTrigger enables a trigger.
+func (c *Client) EnableTrigger(ctx context.Context, name string) (*httpapi.Trigger, error) {
+	var out httpapi.Trigger
+	return &out, c.do(ctx, "POST", "/triggers/"+esc(name)+"/enable", nil, nil, &out)
+}
+
+// DisableTrigger disables a trigger.
+func (c *Client) DisableTrigger(ctx context.Context, name string) (*httpapi.Trigger, error) {
+	var out httpapi.Trigger
+	return &out, c.do(ctx, "POST", "/triggers/"+esc(name)+"/disable", nil, nil, &out)
+}
+
+// DeleteTrigger deletes a trigger.
+func (c *Client) DeleteTrigger(ctx context.Context, name string) error {
+	return c.do(ctx, "DELETE", "/triggers/"+esc(name), nil, nil, nil)
+}
+
+// TriggerHistory returns a page of a trigger's runs, newest first.
+func (c *Client) TriggerHistory(ctx context.Context, name string, p Page) (*httpapi.TriggerRunList, error) {
+	var out httpapi.TriggerRunList
+	return &out, c.do(ctx, "GET", "/triggers/"+esc(name)+"/history", p.values(), nil, &out)
+}

@@ -86,6 +86,9 @@ func (a *App) Serve(ctx context.Context, opts ServeOptions) error {
 	if a.Scheduler != nil {
 		svc.Schedules = a.Scheduler
 	}
+	if a.Triggers != nil {
+		svc.Triggers = a.Triggers
+	}
 	srv, err := httpapi.New(httpapi.Options{
 		Services: svc, AuthToken: opts.AuthToken, Metrics: m, Logger: a.logger, Version: opts.Version,
 	})

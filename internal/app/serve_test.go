@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -347,5 +348,66 @@ func TestServeSchedules(t *testing.T) {
 	}
 	if _, err := c.GetSchedule(ctx, "daily"); !errors.Is(err, errs.NotFound) {
 		t.Errorf("deleted schedule: %v", err)
+	}
+}
+
+// TestServeTriggers: objects landing under a lake prefix start a state
+// machine once the batch has been quiet for its debounce, with the new
+// keys in its input; a state-change trigger starts another when that
+// execution succeeds.
+func TestServeTriggers(t *testing.T) {
+	ctx := context.Background()
+	s := startServe(t, t.TempDir(), "")
+	c := s.c
+	for _, name := range []string{"load", "report"} {
+		if _, err := c.CreateStateMachine(ctx, httpapi.StateMachineInput{Name: name,
+			Definition: `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.CreateBucket(ctx, "raw"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateTrigger(ctx, httpapi.TriggerInput{Name: "landed", EventSource: "lake:s3://raw/in/", Target: "state-machine:load", Debounce: "1s"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateTrigger(ctx, httpapi.TriggerInput{Name: "then", EventSource: "execution:load:SUCCEEDED", Target: "state-machine:report"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateTrigger(ctx, httpapi.TriggerInput{Name: "bad", EventSource: "lake:nowhere", Target: "state-machine:load"}); !errors.Is(err, errs.Invalid) {
+		t.Errorf("a bad source: %v", err)
+	}
+	for _, key := range []string{"in/a.json", "in/b.json", "elsewhere/c.json"} {
+		if _, err := c.PutObject(ctx, "raw", key, strings.NewReader(`{"x": 1}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var runs *httpapi.TriggerRunList
+	waitUntil(t, "the lake trigger to fire", func() bool {
+		var err error
+		runs, err = c.TriggerHistory(ctx, "landed", apiclient.Page{})
+		return err == nil && len(runs.Runs) == 1
+	})
+	x, err := c.WaitExecution(ctx, runs.Runs[0].RunID, 20*time.Millisecond)
+	if err != nil || x.Status != "SUCCEEDED" {
+		t.Fatalf("the triggered execution: %+v %v", x, err)
+	}
+	in, _ := json.Marshal(x.Input)
+	if !strings.Contains(string(in), "in/a.json") || !strings.Contains(string(in), "in/b.json") || strings.Contains(string(in), "elsewhere") {
+		t.Errorf("the event does not name the new keys: %s", in)
+	}
+	waitUntil(t, "the state-change trigger to fire", func() bool {
+		l, err := c.ListExecutions(ctx, "report", "SUCCEEDED", apiclient.Page{})
+		return err == nil && len(l.Executions) == 1
+	})
+	if tr, err := c.DisableTrigger(ctx, "landed"); err != nil || tr.State != "DISABLED" {
+		t.Errorf("disable: %+v %v", tr, err)
+	}
+	if err := c.DeleteTrigger(ctx, "then"); err != nil {
+		t.Fatal(err)
+	}
+	list, err := c.ListTriggers(ctx, apiclient.Page{})
+	if err != nil || len(list.Triggers) != 1 {
+		t.Errorf("list: %+v %v", list, err)
 	}
 }

@@ -92,8 +92,8 @@ once when it starts. See docs/triggers.md.`,
 			if disabled {
 				t.State = trigger.StateDisabled
 			}
-			return e.changeTrigger(cmd.Context(), "create", t.Name, output, func(a *app.App) (*trigger.Trigger, error) {
-				return a.Triggers.Create(cmd.Context(), t)
+			return e.changeTrigger(cmd.Context(), "create", t.Name, output, func(ts triggers) (*trigger.Trigger, error) {
+				return ts.Create(cmd.Context(), t)
 			})
 		},
 	}
@@ -108,34 +108,34 @@ once when it starts. See docs/triggers.md.`,
 	fl.BoolVar(&disabled, "disabled", false, "create the trigger DISABLED")
 	outputFlag(create)
 
-	state := func(verb, short string, f func(en *trigger.Engine, ctx context.Context, name string) (*trigger.Trigger, error)) *cobra.Command {
+	state := func(verb, short string, f func(ts triggers, ctx context.Context, name string) (*trigger.Trigger, error)) *cobra.Command {
 		c := &cobra.Command{
 			Use:   verb + " NAME",
 			Short: short,
 			Args:  cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
-				return e.changeTrigger(cmd.Context(), verb, args[0], output, func(a *app.App) (*trigger.Trigger, error) {
-					return f(a.Triggers, cmd.Context(), args[0])
+				return e.changeTrigger(cmd.Context(), verb, args[0], output, func(ts triggers) (*trigger.Trigger, error) {
+					return f(ts, cmd.Context(), args[0])
 				})
 			},
 		}
 		outputFlag(c)
 		return c
 	}
-	enable := state("enable", "Enable a trigger: it fires on what happens from now on", (*trigger.Engine).Enable)
-	disable := state("disable", "Disable a trigger: what happens while it is disabled never fires it", (*trigger.Engine).Disable)
+	enable := state("enable", "Enable a trigger: it fires on what happens from now on", triggers.Enable)
+	disable := state("disable", "Disable a trigger: what happens while it is disabled never fires it", triggers.Disable)
 
 	del := &cobra.Command{
 		Use:   "delete NAME",
 		Short: "Delete a trigger and its history (runs it started go on)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := e.openWork(cmd.Context(), "weir triggers delete", true)
+			ts, done, err := e.triggers(cmd.Context(), "delete")
 			if err != nil {
 				return err
 			}
-			defer a.Close()
-			if err := a.Triggers.Delete(cmd.Context(), args[0]); err != nil {
+			defer done()
+			if err := ts.Delete(cmd.Context(), args[0]); err != nil {
 				return triggerError(args[0], err)
 			}
 			fmt.Fprintf(e.stdout, "trigger %s deleted\n", args[0])
@@ -275,18 +275,18 @@ func (e *env) inspectTriggers(ctx context.Context, output string, fn func(a *app
 	return e.inspect(ctx, output, fn)
 }
 
-// changeTrigger opens the data directory (without the SQL engine), runs
-// fn and shows the trigger it returns.
-func (e *env) changeTrigger(ctx context.Context, verb, name, output string, fn func(a *app.App) (*trigger.Trigger, error)) error {
+// changeTrigger runs fn on the triggers (see triggers) and shows the
+// trigger it returns.
+func (e *env) changeTrigger(ctx context.Context, verb, name, output string, fn func(ts triggers) (*trigger.Trigger, error)) error {
 	if err := checkScheduleOutput(output); err != nil {
 		return err
 	}
-	a, err := e.openWork(ctx, "weir triggers "+verb, true)
+	ts, done, err := e.triggers(ctx, verb)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	t, err := fn(a)
+	defer done()
+	t, err := fn(ts)
 	if err != nil {
 		return triggerError(name, err)
 	}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -114,12 +115,17 @@ func schemaName(t reflect.Type) string {
 
 var timeType = reflect.TypeFor[time.Time]()
 
+var textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+
 func (g *schemaGen) schema(t reflect.Type) map[string]any {
 	switch {
 	case t == timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
 	case t == typeOf[HistoryEvent]():
 		return map[string]any{"type": "object", "additionalProperties": true}
+	case t.Kind() != reflect.Pointer && t.Implements(textMarshaler):
+		// encoding/json writes these as their text.
+		return map[string]any{"type": "string"}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

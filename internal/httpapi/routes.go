@@ -133,5 +133,21 @@ func (s *Server) routes() []route {
 			resp: typeOf[Schedule](), status: http.StatusOK, h: s.switchSchedule(false)},
 		{method: "GET", path: "/schedules/{name}/history", id: "scheduleHistory", tag: "schedules", summary: "A schedule's runs, newest first: what each fire time started, or why not",
 			query: []param{pMax, pToken}, resp: typeOf[ScheduleRunList](), status: http.StatusOK, h: s.scheduleHistory},
+
+		// Triggers (EventBridge rules).
+		{method: "POST", path: "/triggers", id: "createTrigger", tag: "triggers", summary: "Create a trigger; what its source holds now does not fire it",
+			body: typeOf[TriggerInput](), resp: typeOf[Trigger](), status: http.StatusCreated, h: s.createTrigger},
+		{method: "GET", path: "/triggers", id: "listTriggers", tag: "triggers", summary: "List triggers by name",
+			query: []param{pMax, pToken}, resp: typeOf[TriggerList](), status: http.StatusOK, h: s.listTriggers},
+		{method: "GET", path: "/triggers/{name}", id: "getTrigger", tag: "triggers", summary: "Get a trigger",
+			resp: typeOf[Trigger](), status: http.StatusOK, h: s.getTrigger},
+		{method: "DELETE", path: "/triggers/{name}", id: "deleteTrigger", tag: "triggers", summary: "Delete a trigger (runs it started go on)",
+			status: http.StatusNoContent, h: s.deleteTrigger},
+		{method: "POST", path: "/triggers/{name}/enable", id: "enableTrigger", tag: "triggers", summary: "Enable a trigger; it fires on what happens from now on",
+			resp: typeOf[Trigger](), status: http.StatusOK, h: s.switchTrigger(true)},
+		{method: "POST", path: "/triggers/{name}/disable", id: "disableTrigger", tag: "triggers", summary: "Disable a trigger",
+			resp: typeOf[Trigger](), status: http.StatusOK, h: s.switchTrigger(false)},
+		{method: "GET", path: "/triggers/{name}/history", id: "triggerHistory", tag: "triggers", summary: "A trigger's runs, newest first",
+			query: []param{pMax, pToken}, resp: typeOf[TriggerRunList](), status: http.StatusOK, h: s.triggerHistory},
 	}
 }

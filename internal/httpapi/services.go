@@ -24,6 +24,7 @@ type Services struct {
 	Executions    Executions
 	Runs          ExecutionRunner
 	Schedules     Schedules
+	Triggers      Triggers
 }
 
 // Lake is the object store (lake.Store).
