@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -262,4 +264,54 @@ func TestServeTriggersFromTheCLI(t *testing.T) {
 	if _, _, code := p.wait(t); code != 0 {
 		t.Errorf("weir serve exited %d after SIGTERM", code)
 	}
+}
+
+// TestServeLakeFromTheCLI runs the lake verbs while a weir serve holds
+// the data directory: they go through its API and print what they print
+// in process.
+func TestServeLakeFromTheCLI(t *testing.T) {
+	t.Parallel()
+	local := filepath.Join(t.TempDir(), "src")
+	for _, f := range []string{"a.json", "sub/b.json"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(local, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(local, f), []byte(`{"f": "`+f+`"}`+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	session := func(dir string) []string {
+		var outs []string
+		for _, args := range [][]string{
+			{"lake", "mb", "s3://raw"},
+			{"lake", "cp", "--recursive", local, "s3://raw/in/"},
+			{"lake", "ls", "s3://raw/in/"},
+			{"lake", "cat", "s3://raw/in/sub/b.json"},
+			{"lake", "rm", "s3://raw/in/a.json"},
+			{"lake", "ls", "--recursive", "s3://raw/"},
+			{"lake", "rb", "--force", "s3://raw"},
+			{"lake", "ls"},
+		} {
+			out := mustWeir(t, dir, args...)
+			// Listing times differ between runs: keep names and sizes.
+			out = regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d`).ReplaceAllString(out, "TIME")
+			outs = append(outs, out)
+		}
+		return outs
+	}
+	want := session(t.TempDir())
+	dir := t.TempDir()
+	mustWeir(t, dir, "lake", "ls") // creates the directory
+	p, _ := startServe(t, dir, nil)
+	got := session(dir)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("step %d through the server:\n%s\nin process:\n%s", i, got[i], want[i])
+		}
+	}
+	if _, stderr, code := weir(t, dir, "", "lake", "cat", "s3://nope/x"); code == 0 || !strings.Contains(stderr, "bucket") {
+		t.Errorf("cat of a missing bucket through the server: exit %d, %s", code, stderr)
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	p.wait(t)
 }

@@ -79,12 +79,12 @@ folder of the data directory (<data-dir>/lake/<bucket>/<key>).`,
 			if err != nil {
 				return err
 			}
-			a, err := e.openLake(cmd.Context(), "weir lake mb")
+			store, done, err := e.lake(cmd.Context(), "mb", true)
 			if err != nil {
 				return err
 			}
-			defer a.Close()
-			if _, err := a.Lake.CreateBucket(cmd.Context(), u.Bucket); err != nil {
+			defer done()
+			if _, err := store.CreateBucket(cmd.Context(), u.Bucket); err != nil {
 				return kindError(err)
 			}
 			fmt.Fprintf(e.stdout, "make_bucket: %s\n", u.Bucket)
@@ -106,12 +106,12 @@ folder of the data directory (<data-dir>/lake/<bucket>/<key>).`,
 					return err
 				}
 			}
-			a, err := e.openLake(cmd.Context(), "weir lake rb")
+			store, done, err := e.lake(cmd.Context(), "rb", true)
 			if err != nil {
 				return err
 			}
-			defer a.Close()
-			if err := a.Lake.DeleteBucket(cmd.Context(), u.Bucket); err != nil {
+			defer done()
+			if err := store.DeleteBucket(cmd.Context(), u.Bucket); err != nil {
 				if errors.Is(err, lake.ErrBucketNotEmpty) {
 					return &ExitError{Code: ExitFailure, Err: fmt.Errorf("bucket %s is not empty; empty it first or use --force", u.Bucket)}
 				}
@@ -146,11 +146,11 @@ func parseLakeURI(s string) (lake.URI, error) {
 }
 
 func (e *env) lakeList(ctx context.Context, args []string, recursive, human bool) error {
-	a, err := e.openReadOnly(ctx)
+	store, done, err := e.lake(ctx, "ls", false)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer done()
 	size := func(n int64) string {
 		if human {
 			return humanBytes(n)
@@ -158,7 +158,7 @@ func (e *env) lakeList(ctx context.Context, args []string, recursive, human bool
 		return fmt.Sprint(n)
 	}
 	if len(args) == 0 {
-		buckets, err := a.Lake.ListBuckets(ctx)
+		buckets, err := store.ListBuckets(ctx)
 		if err != nil {
 			return err
 		}
@@ -171,7 +171,7 @@ func (e *env) lakeList(ctx context.Context, args []string, recursive, human bool
 	if err != nil {
 		return err
 	}
-	b, err := a.Lake.Bucket(ctx, u.Bucket)
+	b, err := store.Bucket(ctx, u.Bucket)
 	if err != nil {
 		return kindError(err)
 	}
@@ -198,12 +198,12 @@ func (e *env) lakeCat(ctx context.Context, arg string) error {
 	if err != nil {
 		return err
 	}
-	a, err := e.openReadOnly(ctx)
+	store, done, err := e.lake(ctx, "cat", false)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	b, err := a.Lake.Bucket(ctx, u.Bucket)
+	defer done()
+	b, err := store.Bucket(ctx, u.Bucket)
 	if err != nil {
 		return kindError(err)
 	}
@@ -221,12 +221,12 @@ func (e *env) lakeRemove(ctx context.Context, arg string, recursive bool) error 
 	if err != nil {
 		return err
 	}
-	a, err := e.openLake(ctx, "weir lake rm")
+	store, done, err := e.lake(ctx, "rm", true)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	b, err := a.Lake.Bucket(ctx, u.Bucket)
+	defer done()
+	b, err := store.Bucket(ctx, u.Bucket)
 	if err != nil {
 		return kindError(err)
 	}
@@ -271,24 +271,11 @@ func (e *env) lakeCopy(ctx context.Context, src, dst string, recursive bool) err
 	if !srcLake && !dstLake {
 		return usageError("one side of cp must be a lake URI (s3://bucket/key)")
 	}
-	var a interface {
-		Close() error
+	store, done, err := e.lake(ctx, "cp", dstLake)
+	if err != nil {
+		return err
 	}
-	var store lake.Store
-	if dstLake {
-		app, err := e.openLake(ctx, "weir lake cp")
-		if err != nil {
-			return err
-		}
-		a, store = app, app.Lake
-	} else {
-		app, err := e.openReadOnly(ctx)
-		if err != nil {
-			return err
-		}
-		a, store = app, app.Lake
-	}
-	defer a.Close()
+	defer done()
 	plan, err := planCopy(ctx, store, src, dst, recursive)
 	if err != nil {
 		return err
