@@ -152,11 +152,11 @@ type Catcher struct {
 // Diagnostic is one problem found in a definition, in the shape of AWS's
 // ValidateStateMachineDefinition diagnostics.
 type Diagnostic struct {
-	Severity string // ERROR or WARNING
-	Code     string // SCHEMA_VALIDATION_FAILED, MISSING_TRANSITION_TARGET, ...
-	Message  string
+	Severity string `json:"severity"` // ERROR or WARNING
+	Code     string `json:"code"`     // SCHEMA_VALIDATION_FAILED, MISSING_TRANSITION_TARGET, ...
+	Message  string `json:"message"`
 	// Location is a JSON pointer into the definition: /States/Check/Next.
-	Location string
+	Location string `json:"location"`
 }
 
 func (d Diagnostic) String() string {
