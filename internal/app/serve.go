@@ -270,7 +270,7 @@ func (ex *executor) Stop(ctx context.Context, arn, cause string) (*workflow.Exec
 		}
 		return ex.store.GetExecution(ctx, arn)
 	}
-	if err := ex.store.RequestStop(ctx, arn); err != nil {
+	if err := ex.store.RequestStop(ctx, arn, cause); err != nil {
 		return nil, err
 	}
 	deadline := time.Now().Add(10 * time.Second)

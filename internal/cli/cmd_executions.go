@@ -656,7 +656,7 @@ func (e *env) executionsStopCommand() *cobra.Command {
 			}
 			defer ro.Close()
 			w := ro.Meta.Workflows()
-			if err := w.RequestStop(ctx, arn); err != nil {
+			if err := w.RequestStop(ctx, arn, "Stopped with weir executions stop"); err != nil {
 				return kindError(err)
 			}
 			deadline := time.Now().Add(10 * time.Second)

@@ -358,9 +358,10 @@ func (w *Workflows) Threads(ctx context.Context, arn string) ([]*workflow.Thread
 }
 
 // RequestStop implements workflow.Store.
-func (w *Workflows) RequestStop(ctx context.Context, arn string) error {
+func (w *Workflows) RequestStop(ctx context.Context, arn, cause string) error {
 	err := w.db.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE executions SET stop_requested = 1 WHERE arn = ? AND status = 'RUNNING'`, arn)
+		res, err := tx.ExecContext(ctx, `UPDATE executions SET stop_requested = 1, record = json_set(record, '$.StopCause', ?)
+			WHERE arn = ? AND status = 'RUNNING'`, cause, arn)
 		if err != nil {
 			return err
 		}

@@ -266,12 +266,12 @@ func TestStopRequestAborts(t *testing.T) {
 		done <- res
 	}()
 	<-g.blocked
-	if err := ps.RequestStop(context.Background(), e.ARN); err != nil {
+	if err := ps.RequestStop(context.Background(), e.ARN, "not today"); err != nil {
 		t.Fatal(err)
 	}
 	select {
 	case res := <-done:
-		if res == nil || res.Status != StatusAborted || res.Events[len(res.Events)-1].Type != "ExecutionAborted" {
+		if res == nil || res.Status != StatusAborted || res.Events[len(res.Events)-1].Type != "ExecutionAborted" || res.Cause != "not today" {
 			t.Fatalf("after a stop request: %+v", res)
 		}
 	case <-time.After(5 * time.Second):

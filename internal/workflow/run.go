@@ -290,6 +290,11 @@ func (r *Runner) resume(ctx context.Context, store Store, def *asl.Definition, e
 		t.rec.Phase = PhaseFailed
 	case x.stopRequested.Load() || ctx.Err() != nil && abortOnCancel:
 		end.Status, end.Error, end.Cause = StatusAborted, "States.Aborted", "The execution was stopped"
+		x.mu.Lock()
+		if x.stopCause != "" {
+			end.Cause = x.stopCause
+		}
+		x.mu.Unlock()
 		t.event("ExecutionAborted", map[string]any{"error": end.Error, "cause": end.Cause})
 		t.rec.Phase = PhaseAborted
 	case ctx.Err() != nil:
@@ -422,8 +427,10 @@ type execution struct {
 	deadline time.Time
 	timedOut atomic.Bool
 	cancel   context.CancelFunc
-	// stopRequested is set when StopExecution asked for the abort.
+	// stopRequested is set when StopExecution asked for the abort, with
+	// stopCause (under mu).
 	stopRequested atomic.Bool
+	stopCause     string
 
 	mu       sync.Mutex // commits: ids are given in commit order
 	nextID   int64
@@ -455,6 +462,9 @@ func (x *execution) watchStop(ctx context.Context, cancel context.CancelFunc) fu
 			case <-tick.C:
 				e, err := x.store.GetExecution(ctx, x.rec.ARN)
 				if err == nil && e.StopRequested {
+					x.mu.Lock()
+					x.stopCause = e.StopCause
+					x.mu.Unlock()
 					x.stopRequested.Store(true)
 					cancel()
 					return

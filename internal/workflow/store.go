@@ -25,8 +25,10 @@ type Execution struct {
 	StopDate        time.Time
 	RedriveCount    int
 	// StopRequested asks the process running the execution to abort it
-	// (StopExecution from another process).
+	// (StopExecution from another process), giving StopCause as the
+	// abort's cause.
 	StopRequested bool
+	StopCause     string
 }
 
 // Phase is where a thread of an execution is within its current state.
@@ -100,8 +102,8 @@ type Store interface {
 	ListExecutions(ctx context.Context, f ListFilter) ([]*Execution, error)
 	History(ctx context.Context, arn string) ([]Event, error)
 	Threads(ctx context.Context, arn string) ([]*Thread, error)
-	// RequestStop marks a running execution to be aborted.
-	RequestStop(ctx context.Context, arn string) error
+	// RequestStop marks a running execution to be aborted with cause.
+	RequestStop(ctx context.Context, arn, cause string) error
 	// Redrive moves a failed, timed-out or aborted execution back to
 	// RUNNING with the given checkpoint (the threads to run again).
 	Redrive(ctx context.Context, arn string, c *Checkpoint) error
@@ -234,7 +236,7 @@ func (m *MemStore) Threads(ctx context.Context, arn string) ([]*Thread, error) {
 }
 
 // RequestStop implements Store.
-func (m *MemStore) RequestStop(ctx context.Context, arn string) error {
+func (m *MemStore) RequestStop(ctx context.Context, arn, cause string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e, ok := m.execs[arn]
@@ -242,7 +244,7 @@ func (m *MemStore) RequestStop(ctx context.Context, arn string) error {
 		return ErrExecutionDoesNotExist
 	}
 	if e.Status == StatusRunning {
-		e.StopRequested = true
+		e.StopRequested, e.StopCause = true, cause
 	}
 	return nil
 }

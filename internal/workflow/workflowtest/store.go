@@ -108,10 +108,10 @@ func RunStore(t *testing.T, newStore func(t *testing.T) workflow.Store) {
 		if _, _, err := s.CreateExecution(ctx, e, first()); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RequestStop(ctx, e.ARN); err != nil {
+		if err := s.RequestStop(ctx, e.ARN, "enough"); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := s.GetExecution(ctx, e.ARN); !got.StopRequested {
+		if got, _ := s.GetExecution(ctx, e.ARN); !got.StopRequested || got.StopCause != "enough" {
 			t.Fatal("stop not requested")
 		}
 		if err := s.Commit(ctx, e.ARN, &workflow.Checkpoint{End: &workflow.Execution{Status: workflow.StatusFailed, Error: "E", Cause: "C"}}); err != nil {
@@ -125,7 +125,7 @@ func RunStore(t *testing.T, newStore func(t *testing.T) workflow.Store) {
 		if got.Status != workflow.StatusRunning || got.RedriveCount != 1 || got.StopRequested || got.Error != "" {
 			t.Fatalf("after a redrive: %+v", got)
 		}
-		if err := s.RequestStop(ctx, "arn:nope"); !errors.Is(err, workflow.ErrExecutionDoesNotExist) {
+		if err := s.RequestStop(ctx, "arn:nope", ""); !errors.Is(err, workflow.ErrExecutionDoesNotExist) {
 			t.Errorf("stop of a missing execution: %v", err)
 		}
 	})
