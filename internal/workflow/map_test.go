@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/weirdata/weir/internal/asl"
 	"github.com/weirdata/weir/internal/errs"
 )
 
@@ -257,4 +258,63 @@ func FuzzParseItems(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMapConcurrencyLimits runs six items through an inline Map and a
+// distributed one whose MaxConcurrency is 0, with the inline limit at
+// 2: the inline Map never runs more than 2 at once, the distributed one
+// is not held to the inline limit (it once was, at 40).
+func TestMapConcurrencyLimits(t *testing.T) {
+	for _, tc := range []struct {
+		mode string
+		want int
+	}{{"INLINE", 2}, {"DISTRIBUTED", 6}} {
+		t.Run(tc.mode, func(t *testing.T) {
+			var mu sync.Mutex
+			running, peak := 0, 0
+			arrived := make(chan struct{})
+			reg := NewRegistry()
+			err := reg.Register("arn:aws:lambda:us-east-1:000000000000:function:hold", TaskHandlerFunc(
+				func(ctx context.Context, req *TaskRequest) (any, error) {
+					mu.Lock()
+					running++
+					peak = max(peak, running)
+					if running == tc.want {
+						close(arrived)
+					}
+					mu.Unlock()
+					// Wait until the expected number run together, or
+					// long enough that more would have started.
+					select {
+					case <-arrived:
+					case <-time.After(2 * time.Second):
+					}
+					mu.Lock()
+					running--
+					mu.Unlock()
+					return req.Input, nil
+				}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			def, err := asl.Parse([]byte(`{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+				"ItemProcessor": {"ProcessorConfig": {"Mode": "` + tc.mode + `"}, "StartAt": "H", "States": {
+				  "H": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:000000000000:function:hold", "End": true}}}}}}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			runner := NewRunner(Options{Tasks: reg, MaxInlineConcurrency: 2})
+			res, err := runner.Run(context.Background(), def, []any{json.Number("1"), json.Number("2"), json.Number("3"),
+				json.Number("4"), json.Number("5"), json.Number("6")}, ExecutionInfo{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != StatusSucceeded {
+				t.Fatalf("%s %s %s", res.Status, res.Error, res.Cause)
+			}
+			if peak != tc.want {
+				t.Errorf("at most %d items ran at once, want %d", peak, tc.want)
+			}
+		})
+	}
 }

@@ -32,8 +32,10 @@ type Options struct {
 	// MaxPayloadBytes overrides MaxPayloadBytes (tests).
 	MaxPayloadBytes int
 	// MaxInlineConcurrency caps the iterations of an inline Map that
-	// run at once (AWS: 40).
-	MaxInlineConcurrency int
+	// run at once (AWS: 40); MaxDistributedConcurrency the child
+	// executions of a distributed Map (AWS: 10,000).
+	MaxInlineConcurrency      int
+	MaxDistributedConcurrency int
 	// Store records executions; nil keeps each Run's execution in
 	// memory.
 	Store Store
@@ -50,12 +52,13 @@ type Options struct {
 // with an empty task registry.
 func DefaultOptions() Options {
 	return Options{
-		Logger:               slog.New(slog.DiscardHandler),
-		Clock:                SystemClock{},
-		Tasks:                NewRegistry(),
-		MaxPayloadBytes:      MaxPayloadBytes,
-		MaxInlineConcurrency: 40,
-		StopPoll:             200 * time.Millisecond,
+		Logger:                    slog.New(slog.DiscardHandler),
+		Clock:                     SystemClock{},
+		Tasks:                     NewRegistry(),
+		MaxPayloadBytes:           MaxPayloadBytes,
+		MaxInlineConcurrency:      40,
+		MaxDistributedConcurrency: 10000,
+		StopPoll:                  200 * time.Millisecond,
 	}
 }
 
@@ -107,6 +110,9 @@ func NewRunner(opts Options) *Runner {
 	}
 	if opts.MaxInlineConcurrency == 0 {
 		opts.MaxInlineConcurrency = d.MaxInlineConcurrency
+	}
+	if opts.MaxDistributedConcurrency == 0 {
+		opts.MaxDistributedConcurrency = d.MaxDistributedConcurrency
 	}
 	if opts.StopPoll <= 0 {
 		opts.StopPoll = d.StopPoll

@@ -172,8 +172,12 @@ func (s *stateRun) mapItems(ctx context.Context, effective any) (any, *failure) 
 	if f != nil {
 		return nil, f
 	}
-	if limit <= 0 || limit > x.r.opts.MaxInlineConcurrency {
-		limit = x.r.opts.MaxInlineConcurrency
+	most := x.r.opts.MaxInlineConcurrency
+	if st.ProcessorMode == "DISTRIBUTED" {
+		most = x.r.opts.MaxDistributedConcurrency
+	}
+	if limit <= 0 || limit > most {
+		limit = most
 	}
 	tolCount, f := s.seconds(st.ToleratedFailureCount, effective, "ToleratedFailureCountPath")
 	if f != nil {
