@@ -185,6 +185,41 @@ func TestRemoteStates(t *testing.T) {
 	r.must(t, "states", "list")
 }
 
+// TestRemoteSchedulesAndTriggers: every schedules and triggers verb,
+// reading ones included, answers from the server's data (they once read
+// the client's data directory, so --endpoint showed the wrong one).
+func TestRemoteSchedulesAndTriggers(t *testing.T) {
+	t.Parallel()
+	def := writeDefinition(t, `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`)
+	r := newRemote(t, nil, func(dir string) { mustWeir(t, dir, "states", "create", "tick", "--definition", def) })
+	r.must(t, "schedules", "create", "nightly", "--expression", "cron(0 2 * * ? *)", "--timezone", "Europe/Brussels",
+		"--target", "state-machine:tick", "--disabled")
+	if out := r.must(t, "schedules", "get", "nightly"); !strings.Contains(out, "nightly") {
+		t.Errorf("schedules get: %s", out)
+	}
+	r.must(t, "schedules", "get", "nightly", "-o", "json")
+	if out := r.must(t, "schedules", "list"); !strings.Contains(out, "nightly") {
+		t.Errorf("schedules list: %s", out)
+	}
+	r.must(t, "schedules", "list", "-o", "json")
+	r.must(t, "schedules", "history", "nightly", "--limit", "5")
+	if _, stderr, code := r.run(t, "schedules", "history", "nosuch"); code == 0 {
+		t.Errorf("history of a missing schedule: exit 0 %s", stderr)
+	}
+
+	r.must(t, "triggers", "create", "landed", "--on", "lake:s3://raw/in/", "--target", "state-machine:tick", "--disabled")
+	if out := r.must(t, "triggers", "get", "landed", "-o", "json"); !strings.Contains(out, "lake:s3://raw/in/") {
+		t.Errorf("triggers get: %s", out)
+	}
+	if out := r.must(t, "triggers", "list"); !strings.Contains(out, "landed") {
+		t.Errorf("triggers list: %s", out)
+	}
+	r.must(t, "triggers", "history", "landed")
+	if _, stderr, code := r.run(t, "triggers", "get", "nosuch"); code == 0 {
+		t.Errorf("get of a missing trigger: exit 0 %s", stderr)
+	}
+}
+
 // TestRemoteAuth: a server started with a token refuses the CLI without
 // it, clearly; --auth-token or WEIR_AUTH_TOKEN lets it in; --endpoint at
 // no server fails with "unavailable".

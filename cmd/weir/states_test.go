@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -124,10 +125,21 @@ func TestStatesRunCrawlerAndQuery(t *testing.T) {
 	}
 
 	// Starting the crawler while it runs fails with Glue's exception name,
-	// which Catch can route.
+	// which Catch can route. The crawl has enough folders (written
+	// straight into the lake) to still run when B starts right after A.
+	for i := range 1000 {
+		f := filepath.Join(dir, "lake", "raw", "many", fmt.Sprintf("day=%d", i), "part-1")
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte(`{"id": 1}`+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustWeir(t, dir, "crawlers", "create", "many", "--database", "traffic", "--target", "s3://raw/many/")
 	running := writeDefinition(t, `{"StartAt": "A", "States": {
-		"A": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:glue:startCrawler", "Parameters": {"Name": "traffic"}, "Next": "B"},
-		"B": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:glue:startCrawler", "Parameters": {"Name": "traffic"}, "End": true,
+		"A": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:glue:startCrawler", "Parameters": {"Name": "many"}, "Next": "B"},
+		"B": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:glue:startCrawler", "Parameters": {"Name": "many"}, "End": true,
 		      "Catch": [{"ErrorEquals": ["Glue.CrawlerRunningException"], "ResultPath": "$.error", "Next": "Caught"}]},
 		"Caught": {"Type": "Pass", "Parameters": {"error.$": "$.error.Error"}, "End": true}}}`)
 	stdout = mustWeir(t, dir, "states", "run", running, "-o", "json")

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/weirdata/weir/internal/app"
 	"github.com/weirdata/weir/internal/errs"
 	"github.com/weirdata/weir/internal/schedule"
 )
@@ -235,8 +234,8 @@ COMPLETED schedule given new fire times is ENABLED again.`,
 		Short: "Show a schedule and its next 5 fire times",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.inspectSchedules(cmd.Context(), output, func(a *app.App) error {
-				d, err := a.Scheduler.Get(cmd.Context(), args[0])
+			return e.inspectSchedules(cmd.Context(), output, func(s schedules) error {
+				d, err := s.Get(cmd.Context(), args[0])
 				if err != nil {
 					return scheduleError(args[0], err)
 				}
@@ -251,8 +250,8 @@ COMPLETED schedule given new fire times is ENABLED again.`,
 		Short: "List schedules with their state, target and next fire time",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.inspectSchedules(cmd.Context(), output, func(a *app.App) error {
-				defs, err := a.Scheduler.List(cmd.Context())
+			return e.inspectSchedules(cmd.Context(), output, func(s schedules) error {
+				defs, err := s.List(cmd.Context())
 				if err != nil {
 					return err
 				}
@@ -268,8 +267,8 @@ COMPLETED schedule given new fire times is ENABLED again.`,
 		Short: "Show a schedule's runs: each fire time and what it started, or why it did not",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.inspectSchedules(cmd.Context(), output, func(a *app.App) error {
-				runs, err := a.Scheduler.History(cmd.Context(), args[0], limit)
+			return e.inspectSchedules(cmd.Context(), output, func(s schedules) error {
+				runs, err := s.History(cmd.Context(), args[0], limit)
 				if err != nil {
 					return scheduleError(args[0], err)
 				}
@@ -312,12 +311,26 @@ func checkScheduleOutput(output string) error {
 	return nil
 }
 
-// inspectSchedules opens the data directory to read schedules.
-func (e *env) inspectSchedules(ctx context.Context, output string, fn func(a *app.App) error) error {
+// inspectSchedules runs fn on the schedules to read: a weir serve's
+// (the one holding the data directory, or --endpoint's), else the data
+// directory's, read-only.
+func (e *env) inspectSchedules(ctx context.Context, output string, fn func(s schedules) error) error {
 	if err := checkScheduleOutput(output); err != nil {
 		return err
 	}
-	return e.inspect(ctx, output, fn)
+	c, err := e.server(ctx)
+	if err != nil {
+		return err
+	}
+	if c != nil {
+		return fn(remoteSchedules{c})
+	}
+	a, err := e.openReadOnly(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return fn(a.Scheduler)
 }
 
 // changeSchedule runs fn on the schedules (see schedules) and shows the

@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/weirdata/weir/internal/app"
 	"github.com/weirdata/weir/internal/errs"
 	"github.com/weirdata/weir/internal/schedule"
 	"github.com/weirdata/weir/internal/trigger"
@@ -148,8 +147,8 @@ once when it starts. See docs/triggers.md.`,
 		Short: "Show a trigger",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.inspectTriggers(cmd.Context(), output, func(a *app.App) error {
-				t, err := a.Triggers.Get(cmd.Context(), args[0])
+			return e.inspectTriggers(cmd.Context(), output, func(ts triggers) error {
+				t, err := ts.Get(cmd.Context(), args[0])
 				if err != nil {
 					return triggerError(args[0], err)
 				}
@@ -164,13 +163,13 @@ once when it starts. See docs/triggers.md.`,
 		Short: "List triggers with their state, source and target",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.inspectTriggers(cmd.Context(), output, func(a *app.App) error {
-				ts, err := a.Triggers.List(cmd.Context())
+			return e.inspectTriggers(cmd.Context(), output, func(ts triggers) error {
+				list, err := ts.List(cmd.Context())
 				if err != nil {
 					return err
 				}
 				if output == outputJSON {
-					for _, t := range ts {
+					for _, t := range list {
 						if err := writeJSON(e.stdout, triggerView(t)); err != nil {
 							return err
 						}
@@ -179,7 +178,7 @@ once when it starts. See docs/triggers.md.`,
 				}
 				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "NAME\tSTATE\tSOURCE\tTARGET\tPENDING\tLAST FIRE TIME")
-				for _, t := range ts {
+				for _, t := range list {
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", t.Name, t.State, t.Source, oneLine(t.Target.String(), 60), t.Pending+len(t.Due), isoMillis(t.LastFire))
 				}
 				return tw.Flush()
@@ -194,8 +193,8 @@ once when it starts. See docs/triggers.md.`,
 		Short: "Show a trigger's runs: each firing and what it started, or why it did not",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.inspectTriggers(cmd.Context(), output, func(a *app.App) error {
-				runs, err := a.Triggers.History(cmd.Context(), args[0], limit)
+			return e.inspectTriggers(cmd.Context(), output, func(ts triggers) error {
+				runs, err := ts.History(cmd.Context(), args[0], limit)
 				if err != nil {
 					return triggerError(args[0], err)
 				}
@@ -267,12 +266,26 @@ func (e *env) pollTriggers(ctx context.Context, flush bool, output string) error
 	return nil
 }
 
-// inspectTriggers opens the data directory to read triggers.
-func (e *env) inspectTriggers(ctx context.Context, output string, fn func(a *app.App) error) error {
+// inspectTriggers runs fn on the triggers to read: a weir serve's (the
+// one holding the data directory, or --endpoint's), else the data
+// directory's, read-only.
+func (e *env) inspectTriggers(ctx context.Context, output string, fn func(ts triggers) error) error {
 	if err := checkScheduleOutput(output); err != nil {
 		return err
 	}
-	return e.inspect(ctx, output, fn)
+	c, err := e.server(ctx)
+	if err != nil {
+		return err
+	}
+	if c != nil {
+		return fn(remoteTriggers{c})
+	}
+	a, err := e.openReadOnly(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return fn(a.Triggers)
 }
 
 // changeTrigger runs fn on the triggers (see triggers) and shows the

@@ -8,11 +8,15 @@ import (
 	"github.com/weirdata/weir/internal/schedule"
 )
 
-// schedules is what the changing schedules verbs use: the scheduler of
-// the data directory in this process, or, while a weir serve holds the
-// directory, the server's through its API (STYLE rule 3), so that its
-// running scheduler sees the change at once.
+// schedules is what the schedules verbs use: the scheduler of the data
+// directory in this process, or, while a weir serve holds the directory
+// (or with --endpoint), the server's through its API (STYLE rule 3), so
+// that its running scheduler sees a change at once.
 type schedules interface {
+	Get(ctx context.Context, name string) (*schedule.Definition, error)
+	List(ctx context.Context) ([]*schedule.Definition, error)
+	// History returns up to limit runs, newest first (0: all kept).
+	History(ctx context.Context, name string, limit int) ([]schedule.Run, error)
 	Create(ctx context.Context, d *schedule.Definition) (*schedule.Definition, error)
 	Update(ctx context.Context, name string, fn func(d *schedule.Definition) error) (*schedule.Definition, error)
 	Enable(ctx context.Context, name string) (*schedule.Definition, error)
@@ -116,4 +120,61 @@ func (r remoteSchedules) Disable(ctx context.Context, name string) (*schedule.De
 
 func (r remoteSchedules) Delete(ctx context.Context, name string) error {
 	return r.c.DeleteSchedule(ctx, name)
+}
+
+func (r remoteSchedules) Get(ctx context.Context, name string) (*schedule.Definition, error) {
+	out, err := r.c.GetSchedule(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return out.Definition, nil
+}
+
+// List reads every page.
+func (r remoteSchedules) List(ctx context.Context) ([]*schedule.Definition, error) {
+	return allPages(0, func(p apiclient.Page) ([]*schedule.Definition, string, error) {
+		out, err := r.c.ListSchedules(ctx, p)
+		if err != nil {
+			return nil, "", err
+		}
+		defs := make([]*schedule.Definition, len(out.Schedules))
+		for i, s := range out.Schedules {
+			defs[i] = s.Definition
+		}
+		return defs, out.NextToken, nil
+	})
+}
+
+func (r remoteSchedules) History(ctx context.Context, name string, limit int) ([]schedule.Run, error) {
+	return allPages(limit, func(p apiclient.Page) ([]schedule.Run, string, error) {
+		out, err := r.c.ScheduleHistory(ctx, name, p)
+		if err != nil {
+			return nil, "", err
+		}
+		return out.Runs, out.NextToken, nil
+	})
+}
+
+// allPages reads pages from next until there are no more or limit items
+// have come (0: no limit).
+func allPages[T any](limit int, next func(p apiclient.Page) ([]T, string, error)) ([]T, error) {
+	var all []T
+	p := apiclient.Page{}
+	if limit > 0 {
+		p.MaxResults = min(limit, 1000) // the API's largest page
+	}
+	for {
+		items, token, err := next(p)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, items...)
+		if limit > 0 && len(all) >= limit {
+			return all[:limit], nil
+		}
+		if token == "" {
+			return all, nil
+		}
+		p.NextToken = token
+	}
 }

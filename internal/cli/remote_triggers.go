@@ -9,10 +9,15 @@ import (
 	"github.com/weirdata/weir/internal/trigger"
 )
 
-// triggers is what the changing triggers verbs use: the data
-// directory's engine in this process, or a weir serve's through its API,
-// so that its running engine sees the change at once.
+// triggers is what the triggers verbs use: the data directory's engine
+// in this process, or a weir serve's through its API (the one holding
+// the directory, or --endpoint's), so that its running engine sees a
+// change at once.
 type triggers interface {
+	Get(ctx context.Context, name string) (*trigger.Trigger, error)
+	List(ctx context.Context) ([]*trigger.Trigger, error)
+	// History returns up to limit runs, newest first (0: all kept).
+	History(ctx context.Context, name string, limit int) ([]trigger.Run, error)
 	Create(ctx context.Context, t *trigger.Trigger) (*trigger.Trigger, error)
 	Enable(ctx context.Context, name string) (*trigger.Trigger, error)
 	Disable(ctx context.Context, name string) (*trigger.Trigger, error)
@@ -70,4 +75,29 @@ func (r remoteTriggers) Disable(ctx context.Context, name string) (*trigger.Trig
 
 func (r remoteTriggers) Delete(ctx context.Context, name string) error {
 	return r.c.DeleteTrigger(ctx, name)
+}
+
+func (r remoteTriggers) Get(ctx context.Context, name string) (*trigger.Trigger, error) {
+	return r.c.GetTrigger(ctx, name)
+}
+
+// List reads every page.
+func (r remoteTriggers) List(ctx context.Context) ([]*trigger.Trigger, error) {
+	return allPages(0, func(p apiclient.Page) ([]*trigger.Trigger, string, error) {
+		out, err := r.c.ListTriggers(ctx, p)
+		if err != nil {
+			return nil, "", err
+		}
+		return out.Triggers, out.NextToken, nil
+	})
+}
+
+func (r remoteTriggers) History(ctx context.Context, name string, limit int) ([]trigger.Run, error) {
+	return allPages(limit, func(p apiclient.Page) ([]trigger.Run, string, error) {
+		out, err := r.c.TriggerHistory(ctx, name, p)
+		if err != nil {
+			return nil, "", err
+		}
+		return out.Runs, out.NextToken, nil
+	})
 }
