@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/weirdata/weir/internal/yamlerr"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -143,46 +143,13 @@ func (doc *document) decodeYAML(data []byte) error {
 	return nil
 }
 
-// yamlLine is the "yaml: line N: " prefix of the YAML decoder's syntax
-// errors.
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// yamlSyntaxError words a YAML syntax error as "line N: problem", N the
-// line where the problem is. For its parser's errors ("did not find
-// expected key"), the YAML decoder names the line before the one where
-// the enclosing mapping or list starts, not the line at fault; that is
-// the first line at which a prefix of the document fails with the same
-// problem (tried within a budget, else the enclosing block is named).
+// yamlSyntaxError words a YAML syntax error with the line at fault.
 func yamlSyntaxError(data []byte, err error) error {
-	msg := err.Error()
-	m := yamlLine.FindStringSubmatch(msg)
-	if m == nil {
-		return fmt.Errorf("YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+	line, problem := yamlerr.Locate(data, err)
+	if line == 0 {
+		return fmt.Errorf("YAML: %s", problem)
 	}
-	problem := msg[len(m[0]):]
-	line, _ := strconv.Atoi(m[1])
-	if !strings.HasPrefix(problem, "did not find expected ") {
-		return fmt.Errorf("YAML line %d: %s", line, problem)
-	}
-	lines := bytes.SplitAfter(data, []byte("\n"))
-	budget := 32 << 20 // bytes parsed looking for the line
-	start := min(max(line, 1), len(lines)+1)
-	size := 0
-	for _, l := range lines[:start-1] {
-		size += len(l)
-	}
-	for k := start; k <= len(lines); k++ {
-		size += len(lines[k-1])
-		if budget -= size; budget < 0 {
-			break
-		}
-		var n yaml.Node
-		perr := yaml.Unmarshal(bytes.Join(lines[:k], nil), &n)
-		if perr != nil && strings.HasSuffix(perr.Error(), ": "+problem) {
-			return fmt.Errorf("YAML line %d: %s", k, problem)
-		}
-	}
-	return fmt.Errorf("YAML: %s in the mapping or list that starts on line %d", problem, line+1)
+	return fmt.Errorf("YAML line %d: %s", line, problem)
 }
 
 func (doc *document) yamlValue(n *yaml.Node, ptr string) (any, error) {

@@ -19,6 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/weirdata/weir/internal/lake"
+	"github.com/weirdata/weir/internal/yamlerr"
 )
 
 // Config is weir's configuration.
@@ -72,6 +73,9 @@ func Load(path string) (Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		if line, problem := yamlerr.Locate(b, err); line > 0 {
+			return c, fmt.Errorf("config %s: line %d: %s", path, line, problem)
+		}
 		return c, fmt.Errorf("config %s: %w", path, err)
 	}
 	if err := c.Validate(); err != nil {

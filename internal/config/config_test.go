@@ -38,6 +38,7 @@ func TestBadConfigs(t *testing.T) {
 		{"concurrency.bad.yaml", "query.max_concurrent 0 must be between 1 and 256"},
 		{"level.bad.yaml", `log.level "loud"`},
 		{"syntax.bad.yaml", "yaml"},
+		{"indent.bad.yaml", "line 3: did not find expected key"},
 	}
 	files, _ := filepath.Glob("testdata/*.bad.yaml")
 	if len(files) != len(tests) {
