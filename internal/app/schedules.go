@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/weirdata/weir/internal/crawler"
 	"github.com/weirdata/weir/internal/errs"
 	"github.com/weirdata/weir/internal/query"
@@ -16,18 +17,20 @@ import (
 	"github.com/weirdata/weir/internal/workflow"
 )
 
-// scheduleStarter starts the targets of schedules in this App: durable
-// executions of stored state machines, crawls and Athena queries. Each
-// runs in the background in this process; the ctx given to Start bounds
-// it (an execution cut short stays RUNNING and resumes with the next
-// runner, a crawl ends CANCELLED, a query is run by the App's query
+// scheduleStarter starts the targets of schedules and triggers in this
+// App: durable executions of stored state machines, crawls, function
+// invocations and Athena queries. Each runs in the background in this
+// process; the ctx given to Start bounds it (an execution cut short
+// stays RUNNING and resumes with the next runner, a crawl ends
+// CANCELLED, a function is killed, a query is run by the App's query
 // workers).
 type scheduleStarter struct {
 	a *App
 
-	mu     sync.Mutex
-	runner *workflow.Runner
-	wg     sync.WaitGroup
+	mu      sync.Mutex
+	runner  *workflow.Runner
+	invoked map[string]bool // request ids of the function invocations running
+	wg      sync.WaitGroup
 }
 
 // Start implements schedule.Starter.
@@ -83,8 +86,55 @@ func (s *scheduleStarter) Start(ctx context.Context, f schedule.Fire) (string, e
 			return "", err
 		}
 		return a.Queries.Start(ctx, query.StartInput{Query: f.Target.Name, Database: in.Database, OutputLocation: in.OutputLocation})
+	case schedule.TargetFunction:
+		return s.invoke(ctx, f)
 	}
 	return "", fmt.Errorf("unknown target kind %q", f.Target.Kind)
+}
+
+// invoke starts the function of f as EventBridge does a Lambda target,
+// asynchronously, with the input as its event ({} when there is none);
+// the run is the invocation's request id. The outcome goes to the log:
+// an asynchronous invocation has no caller to answer.
+func (s *scheduleStarter) invoke(ctx context.Context, f schedule.Fire) (string, error) {
+	a := s.a
+	fn, err := a.Functions.Get(ctx, f.Target.Name)
+	if err != nil {
+		if errs.KindOf(err) == errs.NotFound {
+			return "", fmt.Errorf("function %s does not exist; create it with 'weir functions create %s'", f.Target.Name, f.Target.Name)
+		}
+		return "", err
+	}
+	var event any = map[string]any{}
+	if strings.TrimSpace(f.Input) != "" {
+		dec := json.NewDecoder(strings.NewReader(f.Input))
+		dec.UseNumber()
+		if err := dec.Decode(&event); err != nil {
+			return "", fmt.Errorf("input is not JSON: %w", err)
+		}
+	}
+	id := uuid.NewString()
+	s.mu.Lock()
+	if s.invoked == nil {
+		s.invoked = map[string]bool{}
+	}
+	s.invoked[id] = true
+	s.mu.Unlock()
+	s.background(func() {
+		defer func() {
+			s.mu.Lock()
+			delete(s.invoked, id)
+			s.mu.Unlock()
+		}()
+		inv, err := a.Functions.InvokeRequest(ctx, fn, event, id)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.logger.Error("function started by a schedule or trigger failed", "function", fn.Name, "request_id", id, "fire", f.Name(), "err", err)
+		case err == nil:
+			a.logger.Info("function started by a schedule or trigger succeeded", "function", fn.Name, "request_id", id, "fire", f.Name(), "duration", inv.Duration)
+		}
+	})
+	return id, nil
 }
 
 // Open implements schedule.Starter.
@@ -108,6 +158,12 @@ func (s *scheduleStarter) Open(ctx context.Context, target schedule.Target, runI
 		if q, err = a.Queries.Get(ctx, runID); err == nil {
 			open = !q.State.Terminal()
 		}
+	case schedule.TargetFunction:
+		// An invocation runs in the process that started it: one started
+		// before a restart has ended.
+		s.mu.Lock()
+		open = s.invoked[runID]
+		s.mu.Unlock()
 	default:
 		return false, fmt.Errorf("unknown target kind %q", target.Kind)
 	}
@@ -144,8 +200,9 @@ func (s *scheduleStarter) background(f func()) {
 	}()
 }
 
-// WaitScheduledRuns waits until the executions and crawls that schedules
-// started in this process have ended (or stopped with the ctx they were
+// WaitScheduledRuns waits until the executions, crawls and function
+// invocations that schedules and triggers started in this process have
+// ended (or stopped with the ctx they were
 // started with). Queries run on the App's query workers: wait for them
 // with the query service.
 func (a *App) WaitScheduledRuns() { a.starter.wg.Wait() }

@@ -27,7 +27,7 @@ type scheduleFlags struct {
 
 func (f *scheduleFlags) register(fl *pflag.FlagSet, create bool) {
 	fl.StringVar(&f.expression, "expression", "", "rate(value unit), cron(minutes hours day-of-month month day-of-week year) or at(yyyy-mm-ddThh:mm:ss)")
-	fl.StringVar(&f.target, "target", "", "what to start: state-machine:NAME, crawler:NAME, query:SQL or query:@FILE")
+	fl.StringVar(&f.target, "target", "", "what to start: state-machine:NAME, crawler:NAME, function:NAME, query:SQL or query:@FILE")
 	fl.StringVar(&f.input, "input", "", "JSON input (or @FILE): a state machine's execution input; for a query, QueryExecutionContext.Database and ResultConfiguration.OutputLocation")
 	fl.StringVar(&f.timezone, "timezone", "", "IANA time zone of cron and at expressions, e.g. Europe/Brussels (default UTC)")
 	fl.StringVar(&f.start, "start", "", "first moment a recurring schedule may fire: RFC 3339, or yyyy-mm-ddThh:mm:ss in --timezone ('' on update: none)")
@@ -128,6 +128,8 @@ daylight-saving rules. Targets:
   state-machine:NAME   an execution of a stored state machine (weir states create),
                        --input is its execution input
   crawler:NAME         a crawl (weir crawlers create); no input
+  function:NAME        an asynchronous invocation of a function (weir functions create),
+                       --input is its event ({} without); its outcome goes to the log
   query:SQL            an Athena query; query:@FILE reads the SQL from a file once, when
                        the schedule is created or updated; --input may give
                        {"QueryExecutionContext": {"Database": "db"},

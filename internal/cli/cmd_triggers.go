@@ -34,8 +34,8 @@ func (e *env) triggersCommand() *cobra.Command {
                                TIMED_OUT or ABORTED
 
 STATE may list several: execution:etl:FAILED,TIMED_OUT,ABORTED. Targets are written as
-for schedules: state-machine:NAME (its input is the event, or --input with
-<aws.events.event.json> where the event goes), crawler:NAME, query:SQL.
+for schedules: state-machine:NAME and function:NAME (their input is the event, or
+--input with <aws.events.event.json> where the event goes), crawler:NAME, query:SQL.
 
 Triggers FIRE ONLY WHILE 'weir serve' RUNS (it polls every second); these commands
 store and show them. Without a server, 'weir triggers poll' checks the sources once
@@ -98,7 +98,7 @@ once when it starts. See docs/triggers.md.`,
 	}
 	fl := create.Flags()
 	fl.StringVar(&on, "on", "", "event source: lake:s3://BUCKET/PREFIX/, crawler:NAME:STATE, query:[DATABASE:]STATE or execution:MACHINE:STATE")
-	fl.StringVar(&target, "target", "", "what to start: state-machine:NAME, crawler:NAME, query:SQL or query:@FILE")
+	fl.StringVar(&target, "target", "", "what to start: state-machine:NAME, crawler:NAME, function:NAME, query:SQL or query:@FILE")
 	fl.StringVar(&input, "input", "", "JSON input template (or @FILE); default for a state machine: the event. Variables: <aws.events.event.json>, <aws.events.rule-name>, ...")
 	fl.DurationVar(&debounce, "debounce", 0, "lake sources: fire once no object arrived for this long (default 10s)")
 	fl.IntVar(&batchSize, "batch-size", 0, fmt.Sprintf("lake sources: fire when a batch holds this many objects (default %d, at most %d)", trigger.DefaultBatchSize, trigger.MaxBatchSize))

@@ -146,9 +146,17 @@ func (s *Service) Invoke(ctx context.Context, name string, event any) (*Invocati
 
 // InvokeFunction runs f, which need not be stored, as Invoke does.
 func (s *Service) InvokeFunction(ctx context.Context, f *Function, event any) (*Invocation, error) {
+	return s.InvokeRequest(ctx, f, event, uuid.NewString())
+}
+
+// InvokeRequest runs f as InvokeFunction does under the request id
+// given, for a caller that names the invocation before it runs (an
+// asynchronous invocation answers with its id at once, as Lambda's
+// Event invocations do).
+func (s *Service) InvokeRequest(ctx context.Context, f *Function, event any, requestID string) (*Invocation, error) {
 	// A trailing newline lets shell functions read the event with read -r.
 	input := []byte(encode(event) + "\n")
-	inv := &Invocation{RequestID: uuid.NewString()}
+	inv := &Invocation{RequestID: requestID}
 	s.logger.Debug("invoking function", "function", f.Name, "request_id", inv.RequestID)
 	err := s.run(ctx, f, input, inv)
 	var fe *Error

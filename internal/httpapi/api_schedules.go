@@ -30,8 +30,8 @@ type Schedule struct {
 }
 
 // ScheduleInput defines a schedule. In an update, absent fields keep
-// their stored values. Target is state-machine:NAME, crawler:NAME or
-// query:SQL; times are RFC 3339.
+// their stored values. Target is state-machine:NAME, crawler:NAME,
+// function:NAME or query:SQL; times are RFC 3339.
 type ScheduleInput struct {
 	Name                       string     `json:"Name,omitempty"`
 	ScheduleExpression         *string    `json:"ScheduleExpression,omitempty"`

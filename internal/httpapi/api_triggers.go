@@ -27,8 +27,8 @@ type Trigger = trigger.Trigger
 
 // TriggerInput defines a trigger. EventSource is lake:s3://BUCKET/PREFIX/,
 // crawler:NAME:STATE, query:[DATABASE:]STATE or execution:MACHINE:STATE;
-// Target is state-machine:NAME, crawler:NAME or query:SQL; durations are
-// Go durations ("10s").
+// Target is state-machine:NAME, crawler:NAME, function:NAME or
+// query:SQL; durations are Go durations ("10s").
 type TriggerInput struct {
 	Name        string  `json:"Name"`
 	EventSource string  `json:"EventSource"`

@@ -123,23 +123,25 @@ const (
 	TargetStateMachine TargetKind = "state-machine" // an execution of a stored state machine
 	TargetCrawler      TargetKind = "crawler"       // a crawl
 	TargetQuery        TargetKind = "query"         // an Athena query execution
+	TargetFunction     TargetKind = "function"      // an asynchronous invocation of a function
 )
 
 // Target is what a schedule starts: written state-machine:NAME,
-// crawler:NAME or query:SQL. For a query, Name is the SQL text.
+// crawler:NAME, function:NAME or query:SQL. For a query, Name is the
+// SQL text.
 type Target struct {
 	Kind TargetKind `json:"Kind"`
-	Name string     `json:"Name"` // the machine, the crawler, or the SQL of a query
+	Name string     `json:"Name"` // the machine, the crawler, the function, or the SQL of a query
 }
 
 // String returns the target as it is written: kind:name.
 func (t Target) String() string { return string(t.Kind) + ":" + t.Name }
 
 // targetHelp says how to write a target.
-const targetHelp = "want state-machine:NAME, crawler:NAME or query:SQL"
+const targetHelp = "want state-machine:NAME, crawler:NAME, function:NAME or query:SQL"
 
 // ParseTarget reads a target written kind:name, such as
-// state-machine:etl, crawler:raw or query:SELECT 1. The SQL of a query
+// state-machine:etl, crawler:raw, function:load or query:SELECT 1. The SQL of a query
 // target is taken as it is, colons and all.
 func ParseTarget(s string) (Target, error) {
 	kind, name, ok := strings.Cut(s, ":")
@@ -158,7 +160,7 @@ func ParseTarget(s string) (Target, error) {
 
 func (t Target) validate() error {
 	switch t.Kind {
-	case TargetStateMachine, TargetCrawler:
+	case TargetStateMachine, TargetCrawler, TargetFunction:
 		if t.Name == "" || strings.ContainsAny(t.Name, " \t\n") {
 			return errs.Errorf("schedule", errs.Invalid, "target %q: the %s name is missing or has spaces: %s", t.String(), t.Kind, targetHelp)
 		}
@@ -173,7 +175,8 @@ func (t Target) validate() error {
 }
 
 // checkInput checks that input suits the target: a state machine takes
-// any JSON value (its execution input); a query takes an object with
+// any JSON value (its execution input), so does a function (its event);
+// a query takes an object with
 // Athena's StartQueryExecution fields QueryExecutionContext.Database and
 // ResultConfiguration.OutputLocation; a crawler takes none.
 func (t Target) checkInput(input string) error {

@@ -460,6 +460,8 @@ func TestParseTarget(t *testing.T) {
 	}{
 		{"state-machine:etl", schedule.Target{Kind: schedule.TargetStateMachine, Name: "etl"}, ""},
 		{"crawler: raw ", schedule.Target{Kind: schedule.TargetCrawler, Name: "raw"}, ""},
+		{"function:load-hourly", schedule.Target{Kind: schedule.TargetFunction, Name: "load-hourly"}, ""},
+		{"function:two words", schedule.Target{}, "name is missing or has spaces"},
 		{"query:SELECT 'a:b' AS x", schedule.Target{Kind: schedule.TargetQuery, Name: "SELECT 'a:b' AS x"}, ""},
 		{"etl", schedule.Target{}, "want state-machine:NAME"},
 		{"lambda:f", schedule.Target{}, `unknown kind "lambda"`},

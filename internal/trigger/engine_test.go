@@ -334,6 +334,33 @@ func TestInputTemplate(t *testing.T) {
 	}
 }
 
+// TestFunctionTargetGetsTheEvent: a function target without --input is
+// invoked with the event itself, as EventBridge invokes a Lambda target.
+func TestFunctionTargetGetsTheEvent(t *testing.T) {
+	r := newRig(t)
+	src, _ := trigger.ParseSource("lake:s3://raw/in/")
+	_, err := r.engine.Create(context.Background(), &trigger.Trigger{Name: "fn", Source: src,
+		Target: schedule.Target{Kind: schedule.TargetFunction, Name: "load"},
+		Batch:  trigger.Batch{Debounce: trigger.Duration(time.Second)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.put("in/a")
+	r.poll(time.Second)
+	r.poll(time.Second)
+	fires := r.starter.Fires()
+	if len(fires) != 1 {
+		t.Fatalf("%d fires", len(fires))
+	}
+	var ev trigger.Event
+	if err := json.Unmarshal([]byte(fires[0].Input), &ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev.DetailType != "Object Created" || !strings.Contains(fires[0].Input, "in/a") {
+		t.Errorf("input = %s", fires[0].Input)
+	}
+}
+
 func TestRunPollsOnItsInterval(t *testing.T) {
 	r := newRig(t)
 	r.create("landing", "lake:s3://raw/in/", trigger.Batch{Debounce: trigger.Duration(2 * time.Second)})

@@ -117,8 +117,8 @@ func sampleEvent(t *Trigger) Event {
 
 // ExpandInput returns the target input of t for ev:
 //
-//   - a state machine gets the event itself when t has no input, and
-//     otherwise t's input with EventBridge's predefined variables
+//   - a state machine or a function gets the event itself when t has no
+//     input, and otherwise t's input with EventBridge's predefined variables
 //     replaced: <aws.events.event.json> (the whole event, JSON),
 //     <aws.events.event> (the event without its detail, JSON),
 //     <aws.events.rule-name>, <aws.events.rule-arn> and
@@ -127,7 +127,8 @@ func sampleEvent(t *Trigger) Event {
 //     text variables replaced; the event does not go to a query;
 //   - a crawler takes no input.
 func ExpandInput(t *Trigger, ev Event) (string, error) {
-	if t.Target.Kind == schedule.TargetStateMachine && strings.TrimSpace(t.Input) == "" {
+	takesEvent := t.Target.Kind == schedule.TargetStateMachine || t.Target.Kind == schedule.TargetFunction
+	if takesEvent && strings.TrimSpace(t.Input) == "" {
 		b, err := json.Marshal(ev)
 		return string(b), err
 	}
