@@ -33,12 +33,9 @@ func (s *Service) RegisterTasks(reg *workflow.Registry) error {
 	if err := reg.RegisterPattern(bareARN, workflow.TaskHandlerFunc(s.taskBare)); err != nil {
 		return err
 	}
-	if err := reg.Register(ResourceInvoke, workflow.TaskHandlerFunc(s.taskInvoke)); err != nil {
-		return err
-	}
-	return reg.Register(ResourceInvoke+".waitForTaskToken", workflow.TaskHandlerFunc(func(ctx context.Context, req *workflow.TaskRequest) (any, error) {
-		return nil, &workflow.TaskError{Name: "States.Runtime", Cause: "weir does not run " + req.Resource + " yet: task tokens (.waitForTaskToken) are not supported; use " + ResourceInvoke}
-	}))
+	// ResourceInvoke.waitForTaskToken runs this handler too, then waits
+	// for the token (see workflow's callback pattern).
+	return reg.Register(ResourceInvoke, workflow.TaskHandlerFunc(s.taskInvoke))
 }
 
 // taskError turns an invocation's failure into the task error Step

@@ -80,8 +80,6 @@ func TestTasks(t *testing.T) {
 			input: map[string]any{"Payload": 1}, wantName: "Lambda.InvalidParameterValueException", wantCause: "needs FunctionName"},
 		{name: "invoke, Event", resource: function.ResourceInvoke,
 			input: map[string]any{"FunctionName": "fails", "InvocationType": "Event"}, wantName: "Lambda.InvalidParameterValueException"},
-		{name: "waitForTaskToken", resource: function.ResourceInvoke + ".waitForTaskToken",
-			input: map[string]any{"FunctionName": "fails"}, wantName: "States.Runtime", wantCause: "task tokens"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -179,9 +179,9 @@ func TestMigrations(t *testing.T) {
 				tables = append(tables, name)
 			}
 			rows.Close()
-			want := []string{"crawlers", "databases", "execution_events", "execution_threads", "executions", "functions", "partitions", "query_executions", "schedule_runs", "schedules", "schema_migrations", "state_machines", "tables", "trigger_objects", "trigger_runs", "triggers", "write_journal"}
+			want := []string{"crawlers", "databases", "execution_events", "execution_threads", "executions", "functions", "partitions", "query_executions", "schedule_runs", "schedules", "schema_migrations", "state_machines", "tables", "task_outcomes", "trigger_objects", "trigger_runs", "triggers", "write_journal"}
 			if st.wantVersion > n {
-				want = []string{"crawlers", "databases", "execution_events", "execution_threads", "executions", "functions", "next", "partitions", "query_executions", "schedule_runs", "schedules", "schema_migrations", "state_machines", "tables", "trigger_objects", "trigger_runs", "triggers", "write_journal"}
+				want = []string{"crawlers", "databases", "execution_events", "execution_threads", "executions", "functions", "next", "partitions", "query_executions", "schedule_runs", "schedules", "schema_migrations", "state_machines", "tables", "task_outcomes", "trigger_objects", "trigger_runs", "triggers", "write_journal"}
 			}
 			if !reflect.DeepEqual(tables, want) {
 				t.Errorf("tables = %q, want %q", tables, want)

@@ -418,3 +418,66 @@ func (w *Workflows) Redrive(ctx context.Context, arn string, c *workflow.Checkpo
 	}
 	return nil
 }
+
+// PutTaskOutcome implements workflow.Store.
+func (w *Workflows) PutTaskOutcome(ctx context.Context, o *workflow.TaskOutcome) error {
+	var output sql.NullString
+	if o.Status == workflow.TaskOutcomeSucceeded {
+		b, err := json.Marshal(o.Output)
+		if err != nil {
+			return fmt.Errorf("task token output: %w", err)
+		}
+		output = sql.NullString{String: string(b), Valid: true}
+	}
+	var hb int64
+	if !o.Heartbeat.IsZero() {
+		hb = o.Heartbeat.UnixNano()
+	}
+	err := w.db.withDurableTx(ctx, func(tx *sql.Tx) error {
+		var status string
+		err := tx.QueryRowContext(ctx, `SELECT status FROM task_outcomes WHERE token = ?`, o.Token).Scan(&status)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			_, err = tx.ExecContext(ctx, `INSERT INTO task_outcomes (token, execution, status, output, error, cause, heartbeat)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, o.Token, o.ExecutionARN, string(o.Status), output, o.Error, o.Cause, hb)
+			return err
+		case err != nil:
+			return err
+		case status != "":
+			return workflow.ErrTaskDoesNotExist
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE task_outcomes SET status = ?, output = ?, error = ?, cause = ?, heartbeat = max(heartbeat, ?)
+			WHERE token = ?`, string(o.Status), output, o.Error, o.Cause, hb, o.Token)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("task token of %s: %w", o.ExecutionARN, err)
+	}
+	return nil
+}
+
+// TaskOutcome implements workflow.Store.
+func (w *Workflows) TaskOutcome(ctx context.Context, token string) (*workflow.TaskOutcome, error) {
+	o := &workflow.TaskOutcome{Token: token}
+	var status string
+	var output sql.NullString
+	var hb int64
+	err := w.db.read.QueryRowContext(ctx, `SELECT execution, status, output, error, cause, heartbeat FROM task_outcomes WHERE token = ?`,
+		token).Scan(&o.ExecutionARN, &status, &output, &o.Error, &o.Cause, &hb)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("metastore: task token: %w", err)
+	}
+	o.Status = workflow.TaskOutcomeStatus(status)
+	if hb != 0 {
+		o.Heartbeat = time.Unix(0, hb)
+	}
+	if output.Valid {
+		if err := decodeNumbers(output.String, &o.Output); err != nil {
+			return nil, fmt.Errorf("metastore: task token output: %w", err)
+		}
+	}
+	return o, nil
+}

@@ -64,7 +64,8 @@ func DefaultOptions() Options {
 
 // Runner interprets state machine definitions.
 type Runner struct {
-	opts Options
+	opts      Options
+	callbacks callbacks // tasks waiting for their token
 
 	mu   sync.Mutex
 	defs map[string]*asl.Definition // parsed definitions by text; see parse
@@ -670,7 +671,7 @@ func isoTime(t time.Time) string {
 }
 
 // contextObject builds $$ for a state.
-func (x *execution) contextObject(st *asl.State, entered time.Time, retries int, item map[string]any) map[string]any {
+func (x *execution) contextObject(st *asl.State, thread string, entered time.Time, retries int, item map[string]any) map[string]any {
 	e := x.rec
 	c := map[string]any{
 		"Execution": map[string]any{
@@ -683,7 +684,7 @@ func (x *execution) contextObject(st *asl.State, entered time.Time, retries int,
 		"StateMachine": map[string]any{"Id": e.StateMachineARN, "Name": e.Machine},
 	}
 	if st.Type == asl.TypeTask {
-		c["Task"] = map[string]any{"Token": uuid.NewString()}
+		c["Task"] = map[string]any{"Token": taskToken(e.ARN, thread, entered)}
 	}
 	if item != nil {
 		c["Map"] = map[string]any{"Item": item}
@@ -805,7 +806,7 @@ type stateRun struct {
 }
 
 func (s *stateRun) scope(input any, item map[string]any) asl.Scope {
-	return asl.Scope{Input: input, Context: s.x.contextObject(s.st, s.entered, s.retries, item), Var: s.sc.get}
+	return asl.Scope{Input: input, Context: s.x.contextObject(s.st, s.t.rec.ID, s.entered, s.retries, item), Var: s.sc.get}
 }
 
 // run computes the state's output and the next state's name.

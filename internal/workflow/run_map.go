@@ -209,7 +209,7 @@ func (s *stateRun) mapItems(ctx context.Context, effective any) (any, *failure) 
 			return list[i], nil
 		}
 		info := map[string]any{"Index": json.Number(strconv.Itoa(i)), "Value": list[i], "Source": src.source(i)}
-		sc := asl.Scope{Input: effective, Context: x.contextObject(st, s.entered, s.retries, info), Var: s.sc.get}
+		sc := asl.Scope{Input: effective, Context: x.contextObject(st, s.t.rec.ID, s.entered, s.retries, info), Var: s.sc.get}
 		v, err := st.ItemSelector.Eval(sc)
 		if err != nil {
 			return nil, failureOf(err, asl.ErrNameParameterPathFailure)

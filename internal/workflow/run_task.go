@@ -33,9 +33,14 @@ func resourceParts(resource string) (typ, name string) {
 // handler under the state's timeout, and records the task events.
 func (s *stateRun) task(ctx context.Context, params, effective any) (any, *failure) {
 	st, x := s.st, s.x
-	handler, resource, match, err := x.r.opts.Tasks.Resolve(st.Resource)
+	base, callback := strings.CutSuffix(st.Resource, callbackSuffix)
+	handler, resource, match, err := x.r.opts.Tasks.Resolve(base)
 	if err != nil {
 		return nil, &failure{asl.ErrNameRuntime, err.Error()}
+	}
+	named := resource // as the history names it
+	if callback {
+		named += callbackSuffix
 	}
 	timeout, f := s.seconds(st.TimeoutSeconds, effective, "TimeoutSecondsPath")
 	if f != nil {
@@ -48,13 +53,32 @@ func (s *stateRun) task(ctx context.Context, params, effective any) (any, *failu
 	if heartbeat > 0 && timeout > 0 && heartbeat >= timeout {
 		return nil, &failure{asl.ErrNameRuntime, fmt.Sprintf("The state '%s' has HeartbeatSeconds %d, not smaller than its TimeoutSeconds %d", st.Name, heartbeat, timeout)}
 	}
-	lambda := lambdaFunction(resource)
-	typ, name := resourceParts(resource)
-	scheduled := map[string]any{"resourceType": typ, "resource": name, "region": "us-east-1", "parameters": x.encode(params)}
+	lambda := lambdaFunction(named)
+	typ, name := resourceParts(named)
+	details := func(m map[string]any) map[string]any {
+		if !lambda {
+			m["resourceType"], m["resource"] = typ, name
+		}
+		return m
+	}
 	prefix := "Task"
 	if lambda {
 		prefix = "LambdaFunction"
-		scheduled = map[string]any{"resource": resource, "input": x.encode(params), "inputDetails": map[string]any{"truncated": false}}
+	}
+	var token string
+	var waiter *callbackWait
+	if callback {
+		token = taskToken(x.rec.ARN, s.t.rec.ID, s.entered)
+		waiter = x.r.callbacks.add(token, x.store)
+		defer x.r.callbacks.remove(token)
+		if s.t.rec.Phase == PhaseCallback {
+			// Resumed while waiting: the integration ran already.
+			return s.callbackEnd(ctx, waiter, token, heartbeat, details, prefix)
+		}
+	}
+	scheduled := map[string]any{"resourceType": typ, "resource": name, "region": "us-east-1", "parameters": x.encode(params)}
+	if lambda {
+		scheduled = map[string]any{"resource": named, "input": x.encode(params), "inputDetails": map[string]any{"truncated": false}}
 	}
 	if timeout > 0 {
 		scheduled["timeoutInSeconds"] = timeout
@@ -74,16 +98,18 @@ func (s *stateRun) task(ctx context.Context, params, effective any) (any, *failu
 		return nil, &failure{asl.ErrNameRuntime, err.Error()}
 	}
 	// Tasks run in real time, on any clock.
+	started := time.Now()
 	tctx, cancel := ctx, context.CancelFunc(func() {})
 	if timeout > 0 {
 		tctx, cancel = context.WithTimeout(ctx, time.Duration(timeout)*time.Second)
 	}
 	req := &TaskRequest{Resource: resource, Match: match, Input: params, TimeoutSeconds: timeout,
-		Context: x.contextObject(st, s.entered, s.retries, nil), Heartbeat: func() {}}
+		Context: x.contextObject(st, s.t.rec.ID, s.entered, s.retries, nil), Heartbeat: func() {}}
 	// A task with HeartbeatSeconds must call req.Heartbeat at least that
 	// often, or it fails with States.HeartbeatTimeout.
+	// (A callback task's heartbeats are for its wait, below.)
 	var heartbeatLost atomic.Bool
-	if heartbeat > 0 {
+	if heartbeat > 0 && !callback {
 		hctx, hcancel := context.WithCancel(tctx)
 		cancel = func(prev context.CancelFunc) context.CancelFunc { return func() { hcancel(); prev() } }(cancel)
 		timer := time.AfterFunc(time.Duration(heartbeat)*time.Second, func() {
@@ -98,12 +124,6 @@ func (s *stateRun) task(ctx context.Context, params, effective any) (any, *failu
 	timedOut := timeout > 0 && errors.Is(tctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
 	lostHeartbeat := heartbeatLost.Load() && ctx.Err() == nil && !timedOut
 	cancel()
-	details := func(m map[string]any) map[string]any {
-		if !lambda {
-			m["resourceType"], m["resource"] = typ, name
-		}
-		return m
-	}
 	switch {
 	case lostHeartbeat:
 		f := &failure{asl.ErrNameHeartbeatTimeout, fmt.Sprintf("The task sent no heartbeat for %d seconds (HeartbeatSeconds)", heartbeat)}
@@ -120,8 +140,39 @@ func (s *stateRun) task(ctx context.Context, params, effective any) (any, *failu
 		s.t.event(prefix+"Failed", details(map[string]any{"error": f.Name, "cause": f.Cause}))
 		return nil, f
 	}
+	if callback {
+		s.t.event(prefix+"Submitted", details(map[string]any{"output": x.encode(out), "outputDetails": map[string]any{"truncated": false}}))
+		s.t.rec.Phase, s.t.rec.Submitted, s.t.rec.Until = PhaseCallback, time.Now(), time.Time{}
+		if timeout > 0 {
+			s.t.rec.Until = started.Add(time.Duration(timeout) * time.Second)
+		}
+		if err := s.t.commit(ctx, nil); err != nil {
+			return nil, &failure{asl.ErrNameRuntime, err.Error()}
+		}
+		return s.callbackEnd(ctx, waiter, token, heartbeat, details, prefix)
+	}
 	s.t.event(prefix+"Succeeded", details(map[string]any{"output": x.encode(out), "outputDetails": map[string]any{"truncated": false}}))
 	return out, nil
+}
+
+// callbackEnd waits for a callback task's token and records how the
+// task ended.
+func (s *stateRun) callbackEnd(ctx context.Context, w *callbackWait, token string, heartbeat int, details func(map[string]any) map[string]any, prefix string) (any, *failure) {
+	rec := s.t.rec
+	out, f := s.waitForToken(ctx, w, token, rec.Until, heartbeat, rec.Submitted)
+	rec.Phase, rec.Until, rec.Submitted = PhaseRun, time.Time{}, time.Time{}
+	switch {
+	case f == nil:
+		s.t.event(prefix+"Succeeded", details(map[string]any{"output": s.x.encode(out), "outputDetails": map[string]any{"truncated": false}}))
+		return out, nil
+	case ctx.Err() != nil:
+		return nil, f
+	case f.Name == asl.ErrNameTimeout || f.Name == asl.ErrNameHeartbeatTimeout:
+		s.t.event(prefix+"TimedOut", details(map[string]any{"error": f.Name, "cause": f.Cause}))
+	default:
+		s.t.event(prefix+"Failed", details(map[string]any{"error": f.Name, "cause": f.Cause}))
+	}
+	return nil, f
 }
 
 // invoke calls h, turning a panic in a handler into a task failure.

@@ -44,6 +44,7 @@ const (
 	PhaseFailed   Phase = "failed"   // the thread's machine failed with Error and Cause
 	PhaseAborted  Phase = "aborted"  // stopped with the rest of the execution
 	PhaseChildren Phase = "children" // a Parallel or Map state waiting for its branches or items
+	PhaseCallback Phase = "callback" // a .waitForTaskToken task waiting for its token until Until (zero: no timeout)
 )
 
 // Thread is the durable position of one thread of an execution: the top
@@ -72,6 +73,9 @@ type Thread struct {
 	// its ResultWriter.
 	Started time.Time `json:",omitzero"`
 	Stopped time.Time `json:",omitzero"`
+	// Submitted is when a callback task's integration returned: its
+	// HeartbeatSeconds count from then until the first heartbeat.
+	Submitted time.Time `json:",omitzero"`
 }
 
 // Checkpoint is what one committed transition writes: new events, the
@@ -107,6 +111,13 @@ type Store interface {
 	// Redrive moves a failed, timed-out or aborted execution back to
 	// RUNNING with the given checkpoint (the threads to run again).
 	Redrive(ctx context.Context, arn string, c *Checkpoint) error
+	// PutTaskOutcome records what was sent for a callback task's token:
+	// a heartbeat (Status "") sets its Heartbeat; a success or failure is
+	// kept with the heartbeat before it. Once a success or failure is
+	// recorded, the token takes nothing more: ErrTaskDoesNotExist.
+	PutTaskOutcome(ctx context.Context, o *TaskOutcome) error
+	// TaskOutcome returns what was sent for token, nil when nothing was.
+	TaskOutcome(ctx context.Context, token string) (*TaskOutcome, error)
 }
 
 // ErrExecutionDoesNotExist is Step Functions' ExecutionDoesNotExist.
@@ -123,15 +134,17 @@ var ErrExecutionNotRedrivable = errs.E("", errs.Conflict, errors.New("ExecutionN
 // MemStore is a Store in memory, for executions that need not survive
 // the process (weir states run) and for tests.
 type MemStore struct {
-	mu      sync.Mutex
-	execs   map[string]*Execution
-	events  map[string][]Event
-	threads map[string]map[string]*Thread
+	mu       sync.Mutex
+	execs    map[string]*Execution
+	events   map[string][]Event
+	threads  map[string]map[string]*Thread
+	outcomes map[string]TaskOutcome
 }
 
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore {
-	return &MemStore{execs: map[string]*Execution{}, events: map[string][]Event{}, threads: map[string]map[string]*Thread{}}
+	return &MemStore{execs: map[string]*Execution{}, events: map[string][]Event{}, threads: map[string]map[string]*Thread{},
+		outcomes: map[string]TaskOutcome{}}
 }
 
 // CreateExecution implements Store.
@@ -263,4 +276,36 @@ func (m *MemStore) Redrive(ctx context.Context, arn string, c *Checkpoint) error
 	e.Status, e.StopRequested, e.RedriveCount = StatusRunning, false, e.RedriveCount+1
 	e.Error, e.Cause, e.StopDate = "", "", time.Time{}
 	return m.apply(arn, c)
+}
+
+// PutTaskOutcome implements Store.
+func (m *MemStore) PutTaskOutcome(ctx context.Context, o *TaskOutcome) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old, ok := m.outcomes[o.Token]
+	if ok && old.Status != "" {
+		return ErrTaskDoesNotExist
+	}
+	next := *o
+	next.Heartbeat = later(old.Heartbeat, o.Heartbeat)
+	m.outcomes[o.Token] = next
+	return nil
+}
+
+// TaskOutcome implements Store.
+func (m *MemStore) TaskOutcome(ctx context.Context, token string) (*TaskOutcome, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	o, ok := m.outcomes[token]
+	if !ok {
+		return nil, nil
+	}
+	return &o, nil
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

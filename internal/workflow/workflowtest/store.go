@@ -182,4 +182,43 @@ func RunStore(t *testing.T, newStore func(t *testing.T) workflow.Store) {
 			}
 		}
 	})
+	t.Run("TaskOutcomes", func(t *testing.T) {
+		s := newStore(t)
+		if o, err := s.TaskOutcome(ctx, "tok"); err != nil || o != nil {
+			t.Fatalf("nothing sent: %+v %v", o, err)
+		}
+		hb := now.Add(time.Minute)
+		if err := s.PutTaskOutcome(ctx, &workflow.TaskOutcome{Token: "tok", ExecutionARN: "arn:x", Heartbeat: hb}); err != nil {
+			t.Fatal(err)
+		}
+		if o, err := s.TaskOutcome(ctx, "tok"); err != nil || o.Status != "" || !o.Heartbeat.Equal(hb) || o.ExecutionARN != "arn:x" {
+			t.Fatalf("after a heartbeat: %+v %v", o, err)
+		}
+		err := s.PutTaskOutcome(ctx, &workflow.TaskOutcome{Token: "tok", ExecutionARN: "arn:x", Status: workflow.TaskOutcomeSucceeded,
+			Output: map[string]any{"n": json.Number("12345678901234567890")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := s.TaskOutcome(ctx, "tok")
+		if err != nil || o.Status != workflow.TaskOutcomeSucceeded || !o.Heartbeat.Equal(hb) {
+			t.Fatalf("after success: %+v %v", o, err)
+		}
+		if b, _ := json.Marshal(o.Output); string(b) != `{"n":12345678901234567890}` {
+			t.Errorf("output %s", b)
+		}
+		for _, again := range []*workflow.TaskOutcome{
+			{Token: "tok", ExecutionARN: "arn:x", Status: workflow.TaskOutcomeFailed, Error: "E"},
+			{Token: "tok", ExecutionARN: "arn:x", Heartbeat: hb.Add(time.Minute)},
+		} {
+			if err := s.PutTaskOutcome(ctx, again); !errors.Is(err, workflow.ErrTaskDoesNotExist) {
+				t.Errorf("%+v after success: %v", again, err)
+			}
+		}
+		if err := s.PutTaskOutcome(ctx, &workflow.TaskOutcome{Token: "t2", ExecutionARN: "arn:x", Status: workflow.TaskOutcomeFailed, Error: "Bad", Cause: "why"}); err != nil {
+			t.Fatal(err)
+		}
+		if o, err := s.TaskOutcome(ctx, "t2"); err != nil || o.Status != workflow.TaskOutcomeFailed || o.Error != "Bad" || o.Cause != "why" || o.Output != nil {
+			t.Errorf("failure: %+v %v", o, err)
+		}
+	})
 }
