@@ -191,6 +191,13 @@ func TestExecutionsLifecycle(t *testing.T) {
 	wantRun(t, "missing execution", stdout, stderr, code, 1, "ExecutionDoesNotExist")
 	stdout, stderr, code = weir(t, dir, "", "executions", "describe", "nope")
 	wantRun(t, "bad reference", stdout, stderr, code, 2, "MACHINE:NAME")
+
+	// Starting again with the same name and input names the existing
+	// execution with its status (it said RUNNING).
+	stdout, stderr, code = weir(t, dir, "", "executions", "start", "life", "--name", "a", "--input", `{"wait": 0, "fail": true}`)
+	if code != 0 || !strings.Contains(stdout, "life:a FAILED") || !strings.Contains(stderr, "exists already (FAILED)") {
+		t.Errorf("same name and input: exit %d, want 0 and the existing execution's status\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
 }
 
 func hasEventFor(t *testing.T, dir, ref, typ string) bool {

@@ -197,6 +197,7 @@ An execution is named by its ARN or by MACHINE:NAME.`,
 	}
 	cmd.AddCommand(e.executionsStartCommand(), e.executionsDescribeCommand(), e.executionsHistoryCommand(),
 		e.executionsListCommand(), e.executionsStopCommand(), e.executionsRedriveCommand(), e.executionsResumeCommand())
+	cmd.AddCommand(e.executionsTaskCommands()...)
 	return cmd
 }
 
@@ -263,7 +264,7 @@ another input fails with ExecutionAlreadyExists.`,
 				if output == outputJSON {
 					return writeJSON(e.stdout, map[string]any{"executionArn": x.ARN, "startDate": isoMillis(x.StartDate)})
 				}
-				fmt.Fprintf(e.stdout, "execution %s:%s RUNNING; follow it with 'weir executions describe %s:%s'\n", m.Name, x.Name, m.Name, x.Name)
+				fmt.Fprintf(e.stdout, "execution %s:%s %s; follow it with 'weir executions describe %s:%s'\n", m.Name, x.Name, x.Status, m.Name, x.Name)
 				return nil
 			}
 			defer a.Close()
