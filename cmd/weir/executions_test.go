@@ -160,6 +160,11 @@ func TestExecutionsLifecycle(t *testing.T) {
 	wantRun(t, "failing execution", stdout, stderr, code, 1, "ended FAILED with Boom")
 	stdout, stderr, code = weir(t, dir, "", "executions", "start", "life", "--name", "a", "--input", `{"wait": 0, "fail": false}`, "--wait")
 	wantRun(t, "same name, other input", stdout, stderr, code, 1, "ExecutionAlreadyExists")
+	// Stopping an execution that has ended leaves it as it was, and says
+	// so (it said ABORTED).
+	if stdout = mustWeir(t, dir, "executions", "stop", "life:a"); !strings.Contains(stdout, "life:a FAILED") {
+		t.Errorf("stop of a FAILED execution: %s", stdout)
+	}
 	stdout = mustWeir(t, dir, "executions", "describe", "life:a")
 	for _, want := range []string{"Status:", "FAILED", "Error:", "Boom", "asked to fail"} {
 		if !strings.Contains(stdout, want) {

@@ -645,7 +645,12 @@ func (e *env) executionsStopCommand() *cobra.Command {
 				if err := r.Abort(ctx, arn, "Stopped with weir executions stop"); err != nil {
 					return kindError(err)
 				}
-				fmt.Fprintf(e.stdout, "execution %s ABORTED\n", args[0])
+				// An execution that had ended is left as it was: say how.
+				x, err := a.Meta.Workflows().GetExecution(ctx, arn)
+				if err != nil {
+					return kindError(err)
+				}
+				fmt.Fprintf(e.stdout, "execution %s %s\n", args[0], x.Status)
 				return nil
 			}
 			if !errors.Is(err, datadir.ErrLocked) {
