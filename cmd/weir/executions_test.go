@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -260,5 +262,72 @@ func TestNestedExecutions(t *testing.T) {
 	}
 	if !strings.Contains(mustWeir(t, dir, "executions", "describe", "child:c1"), `"parent":"arn:aws:states:`) {
 		t.Errorf("the child's input lacks the parent's id")
+	}
+}
+
+// TestCallbackFromTheCLI: a .waitForTaskToken task hands its token to a
+// function; 'weir executions send-task-success' and 'send-task-failure'
+// answer it while the background runner started by 'executions start'
+// holds the data directory, and the executions end with the answers.
+func TestCallbackFromTheCLI(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	events := t.TempDir()
+	mustWeir(t, dir, "functions", "create", "ask", "--env", "EVENTS="+events,
+		"--command", `read -r event; echo "$event" > "$EVENTS/new" && mv "$EVENTS/new" "$EVENTS/$(echo "$event" | tr -dc a-z | head -c 40)"; echo '{}'`)
+	def := writeDefinition(t, `{"StartAt": "Ask", "States": {
+		"Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken", "TimeoutSeconds": 120,
+		        "Parameters": {"FunctionName": "ask", "Payload": {"token.$": "$$.Task.Token", "who.$": "$.who"}},
+		        "Catch": [{"ErrorEquals": ["Rejected"], "ResultPath": "$.error", "Next": "No"}], "End": true},
+		"No": {"Type": "Pass", "End": true}}}`)
+	mustWeir(t, dir, "states", "create", "approval", "--definition", def)
+	token := func(who string) string {
+		var tok string
+		waitFor(t, 30*time.Second, "the function to get the token of "+who, func() bool {
+			entries, _ := os.ReadDir(events)
+			for _, e := range entries {
+				b, err := os.ReadFile(filepath.Join(events, e.Name()))
+				var ev struct{ Token, Who string }
+				if err == nil && json.Unmarshal(b, &ev) == nil && ev.Who == who {
+					tok = ev.Token
+					return true
+				}
+			}
+			return false
+		})
+		return tok
+	}
+	var x struct{ Status, Output string }
+	ended := func(name, want string) {
+		t.Helper()
+		waitFor(t, 30*time.Second, "execution "+name+" to end", func() bool {
+			json.Unmarshal([]byte(mustWeir(t, dir, "executions", "describe", "approval:"+name, "-o", "json")), &x)
+			return x.Status != "RUNNING"
+		})
+		if x.Status != "SUCCEEDED" || x.Output != want {
+			t.Errorf("%s: %s %s, want output %s", name, x.Status, x.Output, want)
+		}
+	}
+	// One at a time: the background runner holds the directory.
+	mustWeir(t, dir, "executions", "start", "approval", "--name", "yes", "--input", `{"who": "alice"}`)
+	alice := token("alice")
+	mustWeir(t, dir, "executions", "send-task-heartbeat", "--task-token", alice)
+	if out := mustWeir(t, dir, "executions", "send-task-success", "--task-token", alice, "--task-output", `{"approved": true}`); !strings.Contains(out, "SUCCEEDED") {
+		t.Errorf("send-task-success: %s", out)
+	}
+	ended("yes", `{"approved":true}`)
+	waitFor(t, 30*time.Second, "the background runner to exit", func() bool {
+		_, _, code := weir(t, dir, "", "executions", "start", "approval", "--name", "no", "--input", `{"who": "bob"}`)
+		return code == 0
+	})
+	mustWeir(t, dir, "executions", "send-task-failure", "--task-token", token("bob"), "--error", "Rejected", "--cause", "no budget")
+	ended("no", `{"error":{"Cause":"no budget","Error":"Rejected"},"who":"bob"}`)
+	_, stderr, code := weir(t, dir, "", "executions", "send-task-success", "--task-token", alice)
+	if code == 0 || !strings.Contains(stderr, "TaskDoesNotExist") {
+		t.Errorf("answering twice: exit %d %s", code, stderr)
+	}
+	_, stderr, code = weir(t, dir, "", "executions", "send-task-heartbeat", "--task-token", "forged")
+	if code == 0 || !strings.Contains(stderr, "InvalidToken") {
+		t.Errorf("a forged token: exit %d %s", code, stderr)
 	}
 }

@@ -341,6 +341,29 @@ func decodeBody(resp *http.Response, out any) error {
 	return nil
 }
 
+// Task tokens.
+
+// SendTaskSuccess answers a callback task's token with output, the
+// task's result (a JSON value).
+func (c *Client) SendTaskSuccess(ctx context.Context, token string, output any) error {
+	b, err := json.Marshal(output)
+	if err != nil {
+		return fmt.Errorf("task output: %w", err)
+	}
+	return c.do(ctx, "POST", "/tasks/success", nil, httpapi.SendTaskSuccessInput{TaskToken: token, Output: string(b)}, nil)
+}
+
+// SendTaskFailure fails the callback task waiting for token.
+func (c *Client) SendTaskFailure(ctx context.Context, token, errorName, cause string) error {
+	return c.do(ctx, "POST", "/tasks/failure", nil, httpapi.SendTaskFailureInput{TaskToken: token, Error: errorName, Cause: cause}, nil)
+}
+
+// SendTaskHeartbeat tells the callback task waiting for token that its
+// work goes on.
+func (c *Client) SendTaskHeartbeat(ctx context.Context, token string) error {
+	return c.do(ctx, "POST", "/tasks/heartbeat", nil, httpapi.SendTaskHeartbeatInput{TaskToken: token}, nil)
+}
+
 // Schedules.
 
 // CreateSchedule creates a schedule.

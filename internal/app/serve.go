@@ -287,6 +287,21 @@ func (ex *executor) Stop(ctx context.Context, arn, cause string) (*workflow.Exec
 	}
 }
 
+// SendTaskSuccess implements httpapi.ExecutionRunner.
+func (ex *executor) SendTaskSuccess(ctx context.Context, token string, output any) error {
+	return ex.runner.SendTaskSuccess(ctx, token, output)
+}
+
+// SendTaskFailure implements httpapi.ExecutionRunner.
+func (ex *executor) SendTaskFailure(ctx context.Context, token, errorName, cause string) error {
+	return ex.runner.SendTaskFailure(ctx, token, errorName, cause)
+}
+
+// SendTaskHeartbeat implements httpapi.ExecutionRunner.
+func (ex *executor) SendTaskHeartbeat(ctx context.Context, token string) error {
+	return ex.runner.SendTaskHeartbeat(ctx, token)
+}
+
 // Redrive implements httpapi.ExecutionRunner: it returns once the
 // execution runs again.
 func (ex *executor) Redrive(ctx context.Context, arn string) (*workflow.Execution, error) {

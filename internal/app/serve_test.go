@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -409,5 +411,52 @@ func TestServeTriggers(t *testing.T) {
 	list, err := c.ListTriggers(ctx, apiclient.Page{})
 	if err != nil || len(list.Triggers) != 1 {
 		t.Errorf("list: %+v %v", list, err)
+	}
+}
+
+// TestServeTaskTokens: a callback task's token, handed to a function,
+// is answered through the API; the execution ends with the answer, and
+// the token takes nothing more.
+func TestServeTaskTokens(t *testing.T) {
+	ctx := context.Background()
+	s := startServe(t, t.TempDir(), "")
+	c := s.c
+	out := filepath.Join(t.TempDir(), "event.json")
+	cmd, env := `cat > "$OUT.part" && mv "$OUT.part" "$OUT"; echo '{}'`, map[string]string{"OUT": out}
+	if _, err := c.CreateFunction(ctx, httpapi.FunctionInput{FunctionName: "ask", Command: &cmd, Environment: &env}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateStateMachine(ctx, httpapi.StateMachineInput{Name: "approval", Definition: `{"StartAt": "Ask", "States": {
+		"Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+		        "Parameters": {"FunctionName": "ask", "Payload": {"token.$": "$$.Task.Token"}}, "End": true}}}`}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "approval", Name: "one"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev struct{ Token string }
+	waitUntil(t, "the function to get the token", func() bool {
+		b, err := os.ReadFile(out)
+		return err == nil && json.Unmarshal(b, &ev) == nil
+	})
+	if err := c.SendTaskHeartbeat(ctx, ev.Token); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SendTaskSuccess(ctx, ev.Token, map[string]any{"approved": true}); err != nil {
+		t.Fatal(err)
+	}
+	done, err := c.WaitExecution(ctx, x.ExecutionArn, 20*time.Millisecond)
+	if err != nil || done.Status != "SUCCEEDED" {
+		t.Fatalf("%+v %v", done, err)
+	}
+	if b, _ := json.Marshal(done.Output); string(b) != `{"approved":true}` {
+		t.Errorf("output %s", b)
+	}
+	if err := c.SendTaskFailure(ctx, ev.Token, "Late", ""); !errors.Is(err, errs.NotFound) || !strings.Contains(err.Error(), "TaskDoesNotExist") {
+		t.Errorf("a second answer: %v", err)
+	}
+	if err := c.SendTaskHeartbeat(ctx, "forged"); !errors.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "InvalidToken") {
+		t.Errorf("a forged token: %v", err)
 	}
 }

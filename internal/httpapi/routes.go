@@ -116,6 +116,14 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/executions/{execution}/redrive", id: "redriveExecution", tag: "executions", summary: "Run a FAILED, TIMED_OUT or ABORTED execution again from the state that did not succeed (RedriveExecution)",
 			resp: typeOf[Execution](), status: http.StatusOK, h: s.redriveExecution},
 
+		// Task tokens of callback tasks (.waitForTaskToken).
+		{method: "POST", path: "/tasks/success", id: "sendTaskSuccess", tag: "executions", summary: "Answer a task token with the task's result (SendTaskSuccess)",
+			body: typeOf[SendTaskSuccessInput](), status: http.StatusNoContent, h: s.sendTaskSuccess},
+		{method: "POST", path: "/tasks/failure", id: "sendTaskFailure", tag: "executions", summary: "Fail the task waiting for a token (SendTaskFailure)",
+			body: typeOf[SendTaskFailureInput](), status: http.StatusNoContent, h: s.sendTaskFailure},
+		{method: "POST", path: "/tasks/heartbeat", id: "sendTaskHeartbeat", tag: "executions", summary: "Tell the task waiting for a token that its work goes on (SendTaskHeartbeat)",
+			body: typeOf[SendTaskHeartbeatInput](), status: http.StatusNoContent, h: s.sendTaskHeartbeat},
+
 		// Schedules (EventBridge Scheduler).
 		{method: "POST", path: "/schedules", id: "createSchedule", tag: "schedules", summary: "Create a schedule (CreateSchedule)",
 			body: typeOf[ScheduleInput](), resp: typeOf[Schedule](), status: http.StatusCreated, h: s.createSchedule},

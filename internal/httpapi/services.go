@@ -113,4 +113,9 @@ type ExecutionRunner interface {
 	// Redrive runs a failed, timed-out or aborted execution again from
 	// the state that did not succeed.
 	Redrive(ctx context.Context, arn string) (*workflow.Execution, error)
+	// SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat answer the
+	// token of a callback task (.waitForTaskToken).
+	SendTaskSuccess(ctx context.Context, token string, output any) error
+	SendTaskFailure(ctx context.Context, token, errorName, cause string) error
+	SendTaskHeartbeat(ctx context.Context, token string) error
 }
