@@ -86,7 +86,9 @@ func (a *App) startExecution(ctx context.Context, child *workflow.Runner, req *w
 		}()
 		return map[string]any{"ExecutionArn": x.ARN, "StartDate": x.StartDate.UTC().Format("2006-01-02T15:04:05.000Z")}, nil
 	}
+	stop := req.KeepAlive(time.Second) // the child runs: the task is alive
 	done, err := child.Execute(ctx, x.ARN)
+	stop()
 	if err != nil {
 		if ctx.Err() != nil {
 			// The parent stopped or timed out: stop the child too, as

@@ -112,7 +112,9 @@ func (s *Service) taskStart(sync bool) workflow.TaskHandlerFunc {
 		if !sync {
 			return map[string]any{"QueryExecutionId": id}, nil
 		}
+		stop := req.KeepAlive(time.Second) // the query runs: the task is alive
 		e, err := s.Wait(ctx, id)
+		stop()
 		if err != nil {
 			if ctx.Err() != nil {
 				// The state timed out or the execution stopped: stop

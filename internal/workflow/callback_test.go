@@ -193,3 +193,40 @@ func TestCallbackSurvivesRestart(t *testing.T) {
 		t.Errorf("history: %s", types)
 	}
 }
+
+// TestKeepAlive: a handler that waits on live work with KeepAlive is not
+// failed by HeartbeatSeconds; one that does not is.
+func TestKeepAlive(t *testing.T) {
+	for _, keep := range []bool{true, false} {
+		reg := NewRegistry()
+		err := reg.Register("arn:aws:states:::weir:test:busy", TaskHandlerFunc(func(ctx context.Context, req *TaskRequest) (any, error) {
+			if keep {
+				defer req.KeepAlive(200 * time.Millisecond)()
+			}
+			select {
+			case <-time.After(1500 * time.Millisecond):
+				return "done", nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		def, err := asl.Parse([]byte(`{"StartAt": "B", "States": {"B": {"Type": "Task", "Resource": "arn:aws:states:::weir:test:busy", "HeartbeatSeconds": 1, "End": true}}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := NewRunner(Options{Tasks: reg}).Run(context.Background(), def, map[string]any{}, ExecutionInfo{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := StatusSucceeded
+		if !keep {
+			want = StatusFailed
+		}
+		if res.Status != want {
+			t.Errorf("keep alive %v: %s %s", keep, res.Status, res.Error)
+		}
+	}
+}

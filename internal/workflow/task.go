@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // TaskRequest is what a Task state asks a handler to do.
@@ -30,6 +31,29 @@ type TaskRequest struct {
 	// States.HeartbeatTimeout (and its ctx ends). Safe to call from any
 	// goroutine.
 	Heartbeat func()
+}
+
+// KeepAlive calls req.Heartbeat every interval until stop is called: a
+// handler that waits for work it knows to be alive (a running query, a
+// child execution: the .sync integrations) keeps the state's
+// HeartbeatSeconds from failing the task meanwhile.
+func (req *TaskRequest) KeepAlive(every time.Duration) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				req.Heartbeat()
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 // TaskHandler runs the work of Task states: a built-in integration
