@@ -230,3 +230,21 @@ func TestKeepAlive(t *testing.T) {
 		}
 	}
 }
+
+// FuzzTaskToken: any string parses to a token's parts or ErrInvalidToken,
+// without panicking; a token made from parts parses back to them.
+func FuzzTaskToken(f *testing.F) {
+	f.Add("arn:aws:states:us-east-1:000000000000:execution:m:x", "root/M#0/3", int64(1795291081562768431), "weir1.YQ")
+	f.Fuzz(func(t *testing.T, arn, thread string, ns int64, s string) {
+		if _, _, _, err := parseTaskToken(s); err != nil && !errors.Is(err, ErrInvalidToken) {
+			t.Errorf("parse %q: %v", s, err)
+		}
+		if arn == "" || thread == "" || strings.Contains(arn, "\n") || strings.Contains(thread, "\n") {
+			return
+		}
+		a, th, at, err := parseTaskToken(taskToken(arn, thread, time.Unix(0, ns)))
+		if err != nil || a != arn || th != thread || at.UnixNano() != ns {
+			t.Errorf("round trip of %q %q %d: %q %q %d %v", arn, thread, ns, a, th, at.UnixNano(), err)
+		}
+	})
+}
