@@ -180,6 +180,12 @@ func TestStatesRunFailures(t *testing.T) {
 
 	stdout, stderr, code = weir(t, dir, "", "states", "run", unknown, "--input", "{not json")
 	wantRun(t, "bad input", stdout, stderr, code, 2)
+
+	// A Fail state may give no Error and no Cause (it said "ended FAILED
+	// with  (its cause is in the output above)").
+	bare := writeDefinition(t, `{"StartAt": "F", "States": {"F": {"Type": "Fail"}}}`)
+	stdout, stderr, code = weir(t, dir, "", "states", "run", bare)
+	wantRun(t, "fail without error", stdout, stderr, code, 1, "weir: the execution ended FAILED\n")
 }
 
 func TestStatesValidate(t *testing.T) {

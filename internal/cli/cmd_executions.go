@@ -319,7 +319,14 @@ func (e *env) printExecutionResult(res *workflow.Result, output string, history 
 	}
 	e.stdout.Write(b.Bytes())
 	if res.Status != workflow.StatusSucceeded {
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("the execution ended %s with %s (its cause is in the output above)", res.Status, res.Error)}
+		msg := "the execution ended " + string(res.Status)
+		if res.Error != "" { // a Fail state may give neither
+			msg += " with " + res.Error
+		}
+		if res.Cause != "" {
+			msg += " (its cause is in the output above)"
+		}
+		return &ExitError{Code: ExitFailure, Err: errors.New(msg)}
 	}
 	return nil
 }
