@@ -331,3 +331,28 @@ func TestCallbackFromTheCLI(t *testing.T) {
 		t.Errorf("a forged token: exit %d %s", code, stderr)
 	}
 }
+
+// TestStartWhileRunnerRuns: 'weir executions start' while the background
+// runner holds the data directory records the execution, and the runner
+// runs it too (it failed with "locked").
+func TestStartWhileRunnerRuns(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	def := writeDefinition(t, `{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "Next": "P"}, "P": {"Type": "Pass", "End": true}}}`)
+	mustWeir(t, dir, "states", "create", "nap", "--definition", def)
+	mustWeir(t, dir, "executions", "start", "nap", "--name", "first")
+	for _, name := range []string{"second", "third"} {
+		if out := mustWeir(t, dir, "executions", "start", "nap", "--name", name); !strings.Contains(out, "nap:"+name+" RUNNING") {
+			t.Errorf("start %s: %s", name, out)
+		}
+	}
+	for _, name := range []string{"first", "second", "third"} {
+		waitFor(t, 30*time.Second, name+" to succeed", func() bool {
+			return strings.Contains(mustWeir(t, dir, "executions", "describe", "nap:"+name), "SUCCEEDED")
+		})
+	}
+	waitFor(t, 30*time.Second, "the runner to exit", func() bool {
+		_, _, code := weir(t, dir, "", "states", "create", "nap2", "--definition", def)
+		return code == 0
+	})
+}

@@ -229,6 +229,9 @@ another input fails with ExecutionAlreadyExists.`,
 				return e.remoteStart(ctx, c, args[0], name, in, wait, output)
 			}
 			a, err := e.openWork(ctx, "weir executions start", false)
+			if errors.Is(err, datadir.ErrLocked) && !wait && e.holds(runnerCommand) {
+				return e.startWithRunner(ctx, args[0], name, in, output)
+			}
 			if err != nil {
 				return err
 			}
@@ -261,11 +264,7 @@ another input fails with ExecutionAlreadyExists.`,
 				if err := e.handOver(a, "__run-executions"); err != nil {
 					return err
 				}
-				if output == outputJSON {
-					return writeJSON(e.stdout, map[string]any{"executionArn": x.ARN, "startDate": isoMillis(x.StartDate)})
-				}
-				fmt.Fprintf(e.stdout, "execution %s:%s %s; follow it with 'weir executions describe %s:%s'\n", m.Name, x.Name, x.Status, m.Name, x.Name)
-				return nil
+				return e.printStarted(x, output)
 			}
 			defer a.Close()
 			stop := e.runApp(a)
@@ -288,6 +287,75 @@ another input fails with ExecutionAlreadyExists.`,
 	f.BoolVar(&fast, "fast-timers", false, "with --wait: run Wait states and retry intervals on a virtual clock")
 	f.StringVarP(&output, "output", "o", "text", "output format: text or json")
 	return cmd
+}
+
+// runnerCommand is how the background executions runner names itself
+// as the data directory's holder.
+const runnerCommand = "weir (background executions runner)"
+
+// holds says whether the process holding the data directory is the one
+// named command.
+func (e *env) holds(command string) bool {
+	h, ok := e.holder()
+	return ok && h.Command == command
+}
+
+// printStarted says that x was started (or found) in the background.
+func (e *env) printStarted(x *workflow.Execution, output string) error {
+	if output == outputJSON {
+		return writeJSON(e.stdout, map[string]any{"executionArn": x.ARN, "startDate": isoMillis(x.StartDate)})
+	}
+	fmt.Fprintf(e.stdout, "execution %s:%s %s; follow it with 'weir executions describe %s:%s'\n", x.Machine, x.Name, x.Status, x.Machine, x.Name)
+	return nil
+}
+
+// startWithRunner starts an execution while the background executions
+// runner holds the data directory: it records the execution (the
+// metastore takes writes from several processes; the directory lock
+// guards the lake and the engine), and the runner, which looks for new
+// executions while it runs, takes it up. Should the runner end first,
+// this process hands the directory to a new one.
+func (e *env) startWithRunner(ctx context.Context, machine, name string, in any, output string) error {
+	ro, err := e.openReadOnly(ctx)
+	if err != nil {
+		return err
+	}
+	defer ro.Close()
+	store := ro.Meta.Workflows()
+	m, err := store.GetStateMachine(ctx, machine)
+	if err != nil {
+		return kindError(err)
+	}
+	r := workflow.NewRunner(workflow.Options{Store: store})
+	x, created, err := r.Create(ctx, m.Definition, in, workflow.ExecutionInfo{Name: name, Machine: m.Name, StateMachineARN: machineARN(m.Name)})
+	if err != nil {
+		if errors.Is(err, workflow.ErrExecutionAlreadyExists) {
+			return kindError(err)
+		}
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	if !created {
+		fmt.Fprintf(e.stderr, "execution %s exists already (%s)\n", x.ARN, x.Status)
+	}
+	// Wait until a runner has it: its history grows, or it ended.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		if h, err := store.History(ctx, x.ARN); err != nil || len(h) > 1 {
+			break
+		}
+		a, err := e.openWork(ctx, "weir executions start", false)
+		if err == nil {
+			// The runner ended before it saw the execution.
+			if err := e.handOver(a, "__run-executions"); err != nil {
+				return err
+			}
+			break
+		}
+		if !errors.Is(err, datadir.ErrLocked) {
+			return err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return e.printStarted(x, output)
 }
 
 // runApp runs the App's workers (queries) until the returned function is
@@ -339,7 +407,7 @@ func (e *env) runExecutionsCommand() *cobra.Command {
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := e.openWork(cmd.Context(), "weir (background executions runner)", false)
+			a, err := e.openWork(cmd.Context(), runnerCommand, false)
 			e.signalReady()
 			if err != nil {
 				return err
@@ -350,7 +418,9 @@ func (e *env) runExecutionsCommand() *cobra.Command {
 	}
 }
 
-// resumeAll runs every RUNNING execution to its end, until none is left.
+// resumeAll runs every RUNNING execution to its end, until none is left:
+// it looks for new ones (started by 'weir executions start' while this
+// process holds the data directory) every 200 ms while any runs.
 func (e *env) resumeAll(ctx context.Context, a *app.App, report bool) error {
 	stop := e.runApp(a)
 	defer stop()
@@ -359,31 +429,35 @@ func (e *env) resumeAll(ctx context.Context, a *app.App, report bool) error {
 		return err
 	}
 	done := map[string]bool{}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	running := 0
+	defer wg.Wait()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
 	for {
 		open, err := a.Meta.Workflows().ListExecutions(ctx, workflow.ListFilter{Status: workflow.StatusRunning})
 		if err != nil {
 			return err
 		}
-		var todo []*workflow.Execution
+		started := 0
 		for _, x := range open {
-			if !done[x.ARN] {
-				todo = append(todo, x)
+			if done[x.ARN] {
+				continue
 			}
-		}
-		if len(todo) == 0 {
-			return nil
-		}
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		var firstErr error
-		for _, x := range todo {
 			done[x.ARN] = true
+			started++
+			mu.Lock()
+			running++
+			mu.Unlock()
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				res, err := r.Execute(ctx, x.ARN)
 				mu.Lock()
 				defer mu.Unlock()
+				running--
 				if err != nil {
 					if firstErr == nil {
 						firstErr = fmt.Errorf("execution %s: %w", x.ARN, err)
@@ -395,9 +469,19 @@ func (e *env) resumeAll(ctx context.Context, a *app.App, report bool) error {
 				}
 			}()
 		}
-		wg.Wait()
-		if firstErr != nil {
+		mu.Lock()
+		idle := running == 0 && started == 0
+		mu.Unlock()
+		if idle {
+			mu.Lock()
+			defer mu.Unlock()
 			return firstErr
+		}
+		select {
+		case <-ctx.Done():
+			wg.Wait()
+			return ctx.Err()
+		case <-tick.C:
 		}
 	}
 }

@@ -45,20 +45,11 @@ func (e *env) server(ctx context.Context) (*apiclient.Client, error) {
 		}
 		return c, nil
 	}
-	cfg, err := e.config()
-	if err != nil {
+	if _, err := e.config(); err != nil {
 		return nil, err
 	}
-	root := cfg.DataDir
-	if root == "" {
-		root = datadir.DefaultPath
-	}
-	b, err := os.ReadFile(filepath.Join(root, "weir.lock"))
-	if err != nil {
-		return nil, nil
-	}
-	var h datadir.Holder
-	if json.Unmarshal(b, &h) != nil || h.Address == "" {
+	h, ok := e.holder()
+	if !ok || h.Address == "" {
 		return nil, nil
 	}
 	c := apiclient.New(h.Address, apiclient.Options{Token: e.token()})
@@ -70,6 +61,25 @@ func (e *env) server(ctx context.Context) (*apiclient.Client, error) {
 		return nil, nil
 	}
 	return c, nil
+}
+
+// holder reads who holds the data directory, as its lock file says;
+// false when none does or the file cannot be read.
+func (e *env) holder() (datadir.Holder, bool) {
+	var h datadir.Holder
+	cfg, err := e.config()
+	if err != nil {
+		return h, false
+	}
+	root := cfg.DataDir
+	if root == "" {
+		root = datadir.DefaultPath
+	}
+	b, err := os.ReadFile(filepath.Join(root, "weir.lock"))
+	if err != nil || json.Unmarshal(b, &h) != nil {
+		return h, false
+	}
+	return h, true
 }
 
 // remoteError explains an error a weir serve answered where the bare
