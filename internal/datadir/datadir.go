@@ -177,7 +177,8 @@ func (d *Dir) Unlock() error {
 
 func (d *Dir) lockedError() error {
 	msg := fmt.Sprintf("data directory %s is in use by another weir process", d.Root)
-	if h, err := d.Holder(); err == nil && h.PID != 0 {
+	h, err := d.Holder()
+	if err == nil && h.PID != 0 {
 		var parts []string
 		parts = append(parts, fmt.Sprintf("pid %d", h.PID))
 		if h.Command != "" {
@@ -188,7 +189,13 @@ func (d *Dir) lockedError() error {
 		}
 		msg += " (" + strings.Join(parts, ", ") + ")"
 	}
-	msg += "; wait for it to finish, or use another --data-dir"
+	if err == nil && h.Address != "" {
+		// A server does not finish by itself; the verbs that reach here
+		// are the ones that work in-process only.
+		msg += fmt.Sprintf("; stop weir serve (at %s) to run this command here, or use another --data-dir", h.Address)
+	} else {
+		msg += "; wait for it to finish, or use another --data-dir"
+	}
 	return &lockedError{msg: msg}
 }
 

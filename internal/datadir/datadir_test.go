@@ -110,3 +110,32 @@ func TestLockExcludesOtherProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLockedErrorAdvice: a weir serve never finishes by itself, so the
+// error does not tell the user to wait for it.
+func TestLockedErrorAdvice(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		holder  string
+		want    string
+		notWant string
+	}{
+		{"a command", `{"pid": 42, "command": "weir query"}`, "wait for it to finish, or use another --data-dir", ""},
+		{"a server", `{"pid": 42, "command": "weir serve", "address": "127.0.0.1:8337"}`,
+			"stop weir serve (at 127.0.0.1:8337) to run this command here, or use another --data-dir", "wait for it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := Open(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(d.lockPath(), []byte(tc.holder), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			msg := d.lockedError().Error()
+			if !strings.Contains(msg, tc.want) || tc.notWant != "" && strings.Contains(msg, tc.notWant) {
+				t.Errorf("error %q: want %q, not %q", msg, tc.want, tc.notWant)
+			}
+		})
+	}
+}
