@@ -229,11 +229,13 @@ func TestAuth(t *testing.T) {
 		t.Fatalf("with the token: %v", err)
 	}
 	anon := apiclient.New(ts.URL, apiclient.Options{})
-	if _, err := anon.ListStateMachines(ctx, apiclient.Page{}); !errors.Is(err, apiclient.ErrUnauthorized) {
+	if _, err := anon.ListStateMachines(ctx, apiclient.Page{}); !errors.Is(err, apiclient.ErrUnauthorized) || !strings.Contains(err.Error(), "requires a bearer token") {
 		t.Errorf("without a token: %v", err)
 	}
+	// A wrong token is told apart from a missing one (both said "requires
+	// a bearer token").
 	wrong := apiclient.New(ts.URL, apiclient.Options{Token: "guess"})
-	if _, err := wrong.ListStateMachines(ctx, apiclient.Page{}); !errors.Is(err, apiclient.ErrUnauthorized) {
+	if _, err := wrong.ListStateMachines(ctx, apiclient.Page{}); !errors.Is(err, apiclient.ErrUnauthorized) || !strings.Contains(err.Error(), "not the one this weir serve requires") {
 		t.Errorf("with a wrong token: %v", err)
 	}
 	if _, err := anon.Health(ctx); err != nil {

@@ -118,7 +118,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	switch {
 	case s.opts.AuthToken != "" && r.URL.Path != "/healthz" && !s.authorized(r):
-		writeError(sw, apiError(CodeUnauthorized, "this weir serve requires a bearer token: send 'Authorization: Bearer TOKEN' (the CLI reads it from WEIR_AUTH_TOKEN)"))
+		msg := "this weir serve requires a bearer token: send 'Authorization: Bearer TOKEN' (the CLI reads it from WEIR_AUTH_TOKEN)"
+		if r.Header.Get("Authorization") != "" {
+			msg = "the bearer token sent is not the one this weir serve requires (its --auth-token or WEIR_AUTH_TOKEN)"
+		}
+		writeError(sw, apiError(CodeUnauthorized, msg))
 	case pattern == "":
 		s.notFound(sw, r)
 	default:
