@@ -72,6 +72,9 @@ func (s *scheduleStarter) Start(ctx context.Context, f schedule.Fire) (string, e
 	case schedule.TargetCrawler:
 		c, err := a.Crawlers.Start(ctx, f.Target.Name)
 		if err != nil {
+			if errs.KindOf(err) == errs.NotFound {
+				return "", fmt.Errorf("crawler %s does not exist; create it with 'weir crawlers create %s --database DB --target s3://BUCKET/PREFIX/'", f.Target.Name, f.Target.Name)
+			}
 			return "", err
 		}
 		s.background(func() {

@@ -66,3 +66,34 @@ func TestFunctionTarget(t *testing.T) {
 		t.Errorf("a missing function: %v", err)
 	}
 }
+
+// TestMissingTargets: a schedule whose target does not exist fails its
+// start with what to do, in the words of the verb that makes it (a
+// missing crawler said "crawler nope: metastore: update crawler nope:
+// EntityNotFoundException: crawler does not exist").
+func TestMissingTargets(t *testing.T) {
+	ctx := context.Background()
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	a, err := Open(ctx, Options{Config: cfg, Command: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	for _, tc := range []struct {
+		kind schedule.TargetKind
+		want string
+	}{
+		{schedule.TargetStateMachine, "state machine nosuch does not exist; store it with 'weir states create nosuch'"},
+		{schedule.TargetCrawler, "crawler nosuch does not exist; create it with 'weir crawlers create nosuch --database"},
+		{schedule.TargetFunction, "function nosuch does not exist; create it with 'weir functions create nosuch'"},
+	} {
+		t.Run(string(tc.kind), func(t *testing.T) {
+			fire := schedule.Fire{Schedule: "s", FireTime: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
+				Target: schedule.Target{Kind: tc.kind, Name: "nosuch"}}
+			if _, err := a.starter.Start(ctx, fire); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("Start = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
