@@ -20,9 +20,10 @@ import (
 // SendTaskSuccess or SendTaskFailure — or its TimeoutSeconds or
 // HeartbeatSeconds (reset by SendTaskHeartbeat) run out.
 //
-// A token names the execution, the thread and the time the thread
-// entered the state, so it is the same after a restart and a process
-// other than the one running the execution can check it. What is sent
+// A token names the execution, the thread, the time the thread entered
+// the state and the attempt (a retry gets a new token), so it is the
+// same after a restart and a process other than the one running the
+// execution can check it. What is sent
 // is stored (Store.PutTaskOutcome); the running task polls for it and is
 // woken at once when it was sent through the same Runner. The wait is
 // durable: a task that was waiting for its token when its process
@@ -61,28 +62,39 @@ var (
 // tokenPrefix starts every task token weir gives.
 const tokenPrefix = "weir1."
 
-// taskToken is the token of the task a thread runs in the state it
-// entered at entered.
-func taskToken(arn, thread string, entered time.Time) string {
-	raw := arn + "\n" + thread + "\n" + strconv.FormatInt(entered.UnixNano(), 10)
+// taskToken is the token of attempt (0 first, then each retry) of the
+// task a thread runs in the state it entered at entered.
+func taskToken(arn, thread string, entered time.Time, attempt int) string {
+	raw := arn + "\n" + thread + "\n" + strconv.FormatInt(entered.UnixNano(), 10) + "\n" + strconv.Itoa(attempt)
 	return tokenPrefix + base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
+// tokenParts is what a task token names.
+type tokenParts struct {
+	arn, thread string
+	entered     time.Time
+	attempt     int
+}
+
 // parseTaskToken reads a token taskToken made.
-func parseTaskToken(tok string) (arn, thread string, entered time.Time, err error) {
+func parseTaskToken(tok string) (tokenParts, error) {
 	b, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(tok, tokenPrefix))
 	if err != nil || !strings.HasPrefix(tok, tokenPrefix) {
-		return "", "", time.Time{}, ErrInvalidToken
+		return tokenParts{}, ErrInvalidToken
 	}
 	parts := strings.Split(string(b), "\n")
-	if len(parts) != 3 || parts[0] == "" || parts[1] == "" {
-		return "", "", time.Time{}, ErrInvalidToken
+	if len(parts) != 4 || parts[0] == "" || parts[1] == "" {
+		return tokenParts{}, ErrInvalidToken
 	}
 	ns, err := strconv.ParseInt(parts[2], 10, 64)
 	if err != nil {
-		return "", "", time.Time{}, ErrInvalidToken
+		return tokenParts{}, ErrInvalidToken
 	}
-	return parts[0], parts[1], time.Unix(0, ns), nil
+	attempt, err := strconv.Atoi(parts[3])
+	if err != nil || attempt < 0 {
+		return tokenParts{}, ErrInvalidToken
+	}
+	return tokenParts{parts[0], parts[1], time.Unix(0, ns), attempt}, nil
 }
 
 // callbacks are the tokens the tasks of a Runner wait for, to wake them
@@ -142,10 +154,11 @@ func (r *Runner) SendTaskHeartbeat(ctx context.Context, token string) error {
 }
 
 func (r *Runner) sendTask(ctx context.Context, o *TaskOutcome) error {
-	arn, threadID, entered, err := parseTaskToken(o.Token)
+	tp, err := parseTaskToken(o.Token)
 	if err != nil {
 		return err
 	}
+	arn := tp.arn
 	o.ExecutionARN = arn
 	store := r.opts.Store
 	w := r.callbacks.get(o.Token)
@@ -173,7 +186,7 @@ func (r *Runner) sendTask(ctx context.Context, o *TaskOutcome) error {
 	for _, t := range threads {
 		// The task may still be running its integration (a function can
 		// send its own token before it returns) or already waiting.
-		if t.ID == threadID && t.Entered.Equal(entered) && (t.Phase == PhaseRun || t.Phase == PhaseCallback) {
+		if t.ID == tp.thread && t.Entered.Equal(tp.entered) && retryCount(t) == tp.attempt && (t.Phase == PhaseRun || t.Phase == PhaseCallback) {
 			found = true
 			break
 		}
@@ -241,6 +254,15 @@ func (s *stateRun) waitForToken(ctx context.Context, w *callbackWait, token stri
 		}
 		timer.Stop()
 	}
+}
+
+// retryCount is $$.State.RetryCount of the state a thread is in.
+func retryCount(t *Thread) int {
+	n := 0
+	for _, r := range t.Retries {
+		n += r
+	}
+	return n
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -137,7 +137,7 @@ func TestSendTaskErrors(t *testing.T) {
 			t.Errorf("token %q: %v", tok, err)
 		}
 	}
-	unknown := taskToken("arn:aws:states:us-east-1:000000000000:execution:m:none", "root", time.Now())
+	unknown := taskToken("arn:aws:states:us-east-1:000000000000:execution:m:none", "root", time.Now(), 0)
 	if err := r.SendTaskHeartbeat(ctx, unknown); !errors.Is(err, ErrTaskDoesNotExist) {
 		t.Errorf("an execution that does not exist: %v", err)
 	}
@@ -234,17 +234,62 @@ func TestKeepAlive(t *testing.T) {
 // FuzzTaskToken: any string parses to a token's parts or ErrInvalidToken,
 // without panicking; a token made from parts parses back to them.
 func FuzzTaskToken(f *testing.F) {
-	f.Add("arn:aws:states:us-east-1:000000000000:execution:m:x", "root/M#0/3", int64(1795291081562768431), "weir1.YQ")
-	f.Fuzz(func(t *testing.T, arn, thread string, ns int64, s string) {
-		if _, _, _, err := parseTaskToken(s); err != nil && !errors.Is(err, ErrInvalidToken) {
+	f.Add("arn:aws:states:us-east-1:000000000000:execution:m:x", "root/M#0/3", int64(1795291081562768431), 2, "weir1.YQ")
+	f.Fuzz(func(t *testing.T, arn, thread string, ns int64, attempt int, s string) {
+		if _, err := parseTaskToken(s); err != nil && !errors.Is(err, ErrInvalidToken) {
 			t.Errorf("parse %q: %v", s, err)
 		}
-		if arn == "" || thread == "" || strings.Contains(arn, "\n") || strings.Contains(thread, "\n") {
+		if arn == "" || thread == "" || strings.Contains(arn, "\n") || strings.Contains(thread, "\n") || attempt < 0 {
 			return
 		}
-		a, th, at, err := parseTaskToken(taskToken(arn, thread, time.Unix(0, ns)))
-		if err != nil || a != arn || th != thread || at.UnixNano() != ns {
-			t.Errorf("round trip of %q %q %d: %q %q %d %v", arn, thread, ns, a, th, at.UnixNano(), err)
+		want := tokenParts{arn, thread, time.Unix(0, ns), attempt}
+		got, err := parseTaskToken(taskToken(arn, thread, time.Unix(0, ns), attempt))
+		if err != nil || got.arn != want.arn || got.thread != want.thread || !got.entered.Equal(want.entered) || got.attempt != attempt {
+			t.Errorf("round trip of %+v: %+v %v", want, got, err)
 		}
 	})
+}
+
+// TestCallbackRetry: a callback task failed through its token and
+// retried gets a new token for the new attempt (the old one was
+// answered), and $$.State.RetryCount in its Parameters counts.
+func TestCallbackRetry(t *testing.T) {
+	r, n := callbackRunner(t, nil)
+	var mu sync.Mutex
+	attempts := 0
+	reg := NewRegistry()
+	err := reg.Register("arn:aws:states:::weir:test:flaky", TaskHandlerFunc(func(ctx context.Context, req *TaskRequest) (any, error) {
+		m, _ := req.Input.(map[string]any)
+		token, _ := m["token"].(string)
+		mu.Lock()
+		attempts++
+		first := attempts == 1
+		mu.Unlock()
+		go func() {
+			if first {
+				n.r.SendTaskFailure(context.Background(), token, "Flaky", "first attempt")
+				return
+			}
+			n.r.SendTaskSuccess(context.Background(), token, map[string]any{"retry": m["retry"]})
+		}()
+		return nil, nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.opts.Tasks = reg
+	def, err := asl.Parse([]byte(`{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::weir:test:flaky.waitForTaskToken",
+		"Parameters": {"token.$": "$$.Task.Token", "retry.$": "$$.State.RetryCount"},
+		"Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 1, "MaxAttempts": 2}], "TimeoutSeconds": 10, "End": true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.opts.Clock = NewVirtualClock()
+	res, err := r.Run(context.Background(), def, map[string]any{}, ExecutionInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := json.Marshal(res.Output); res.Status != StatusSucceeded || string(out) != `{"retry":1}` {
+		t.Fatalf("%s %s %s %s", res.Status, out, res.Error, res.Cause)
+	}
 }

@@ -684,7 +684,7 @@ func (x *execution) contextObject(st *asl.State, thread string, entered time.Tim
 		"StateMachine": map[string]any{"Id": e.StateMachineARN, "Name": e.Machine},
 	}
 	if st.Type == asl.TypeTask {
-		c["Task"] = map[string]any{"Token": taskToken(e.ARN, thread, entered)}
+		c["Task"] = map[string]any{"Token": taskToken(e.ARN, thread, entered, retries)}
 	}
 	if item != nil {
 		c["Map"] = map[string]any{"Item": item}
@@ -869,12 +869,6 @@ func (s *stateRun) run(ctx context.Context) (out any, next string, f *failure) {
 		return out, st.Next, f
 	}
 	// Task, Parallel and Map: parameters, attempts with Retry, Catch.
-	params := effective
-	if st.Parameters != nil {
-		if params, f = s.template(st.Parameters, effective, "Parameters"); f != nil {
-			return s.catch(f)
-		}
-	}
 	t := s.t
 	for {
 		if t.rec.Phase == PhaseRetry {
@@ -883,6 +877,14 @@ func (s *stateRun) run(ctx context.Context) (out any, next string, f *failure) {
 				return nil, "", sf
 			}
 			t.rec.Phase, t.rec.Until = PhaseRun, time.Time{}
+		}
+		// Each attempt has its own parameters: $$.State.RetryCount and
+		// $$.Task.Token differ.
+		params := effective
+		if st.Parameters != nil {
+			if params, f = s.template(st.Parameters, effective, "Parameters"); f != nil {
+				return s.catch(f)
+			}
 		}
 		result, f := s.attempt(ctx, params, effective)
 		if f == nil {

@@ -68,7 +68,7 @@ func (s *stateRun) task(ctx context.Context, params, effective any) (any, *failu
 	var token string
 	var waiter *callbackWait
 	if callback {
-		token = taskToken(x.rec.ARN, s.t.rec.ID, s.entered)
+		token = taskToken(x.rec.ARN, s.t.rec.ID, s.entered, s.retries)
 		waiter = x.r.callbacks.add(token, x.store)
 		defer x.r.callbacks.remove(token)
 		if s.t.rec.Phase == PhaseCallback {
