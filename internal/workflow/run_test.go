@@ -178,6 +178,9 @@ func decodeInput(t testing.TB, s string) any {
 
 // TestRunScripts runs testdata/run_*.txt: each definition on its input,
 // on a virtual clock, with the test task handlers.
+// replyARN is the scripts' integration that answers its own task token.
+const replyARN = "arn:aws:states:::weir:test:reply"
+
 func TestRunScripts(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "run_*.txt"))
 	if err != nil || len(files) == 0 {
@@ -210,7 +213,29 @@ func runScriptRecord(t *testing.T, r runRecord) string {
 		return "invalid: " + err.Error()
 	}
 	objs := scriptObjects(t, r.objects)
-	runner := NewRunner(Options{Clock: NewVirtualClock(), Tasks: testTasks(), Objects: objs})
+	tasks := testTasks()
+	var runner *Runner
+	// reply answers the token in its input: with "output" as the task's
+	// result, or with "error" and "cause" as its failure; after it
+	// returned.
+	err = tasks.Register(replyARN, TaskHandlerFunc(func(ctx context.Context, req *TaskRequest) (any, error) {
+		m, _ := req.Input.(map[string]any)
+		token, _ := m["token"].(string)
+		errName, _ := m["error"].(string)
+		cause, _ := m["cause"].(string)
+		go func() {
+			if errName != "" {
+				runner.SendTaskFailure(context.Background(), token, errName, cause)
+				return
+			}
+			runner.SendTaskSuccess(context.Background(), token, m["output"])
+		}()
+		return map[string]any{"sent": true}, nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner = NewRunner(Options{Clock: NewVirtualClock(), Tasks: tasks, Objects: objs})
 	res, err := runner.Run(context.Background(), def, decodeInput(t, r.input), ExecutionInfo{Name: "test", Machine: "script"})
 	if err != nil {
 		return "error: " + err.Error()
