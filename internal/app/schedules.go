@@ -45,13 +45,9 @@ func (s *scheduleStarter) Start(ctx context.Context, f schedule.Fire) (string, e
 			}
 			return "", err
 		}
-		var input any = map[string]any{}
-		if strings.TrimSpace(f.Input) != "" {
-			dec := json.NewDecoder(strings.NewReader(f.Input))
-			dec.UseNumber()
-			if err := dec.Decode(&input); err != nil {
-				return "", fmt.Errorf("input is not JSON: %w", err)
-			}
+		input, err := fireInput(f)
+		if err != nil {
+			return "", err
 		}
 		r, err := s.workflows()
 		if err != nil {
@@ -95,6 +91,20 @@ func (s *scheduleStarter) Start(ctx context.Context, f schedule.Fire) (string, e
 	return "", fmt.Errorf("unknown target kind %q", f.Target.Kind)
 }
 
+// fireInput is the JSON value of a fire's input, {} when there is none.
+func fireInput(f schedule.Fire) (any, error) {
+	var v any = map[string]any{}
+	if strings.TrimSpace(f.Input) == "" {
+		return v, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(f.Input))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("input is not JSON: %w", err)
+	}
+	return v, nil
+}
+
 // invoke starts the function of f as EventBridge does a Lambda target,
 // asynchronously, with the input as its event ({} when there is none);
 // the run is the invocation's request id. The outcome goes to the log:
@@ -108,13 +118,9 @@ func (s *scheduleStarter) invoke(ctx context.Context, f schedule.Fire) (string, 
 		}
 		return "", err
 	}
-	var event any = map[string]any{}
-	if strings.TrimSpace(f.Input) != "" {
-		dec := json.NewDecoder(strings.NewReader(f.Input))
-		dec.UseNumber()
-		if err := dec.Decode(&event); err != nil {
-			return "", fmt.Errorf("input is not JSON: %w", err)
-		}
+	event, err := fireInput(f)
+	if err != nil {
+		return "", err
 	}
 	id := uuid.NewString()
 	s.mu.Lock()

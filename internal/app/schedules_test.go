@@ -19,16 +19,10 @@ import (
 // function returns; a missing function fails the start with what to do.
 func TestFunctionTarget(t *testing.T) {
 	ctx := context.Background()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	a, err := Open(ctx, Options{Config: cfg, Command: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := openTestApp(t)
 	tmp := t.TempDir()
 	out, gate := filepath.Join(tmp, "event.json"), filepath.Join(tmp, "go")
-	err = a.Functions.Create(ctx, &function.Function{Name: "hold", Runtime: function.RuntimeCommand, Timeout: 30,
+	err := a.Functions.Create(ctx, &function.Function{Name: "hold", Runtime: function.RuntimeCommand, Timeout: 30,
 		Command:     `cat > "$OUT.part" && mv "$OUT.part" "$OUT"; while [ ! -e "$GATE" ]; do sleep 0.02; done; echo '{}'`,
 		Environment: map[string]string{"OUT": out, "GATE": gate}})
 	if err != nil {
@@ -73,13 +67,7 @@ func TestFunctionTarget(t *testing.T) {
 // EntityNotFoundException: crawler does not exist").
 func TestMissingTargets(t *testing.T) {
 	ctx := context.Background()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	a, err := Open(ctx, Options{Config: cfg, Command: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := openTestApp(t)
 	for _, tc := range []struct {
 		kind schedule.TargetKind
 		want string
@@ -96,4 +84,18 @@ func TestMissingTargets(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openTestApp opens an App on a new data directory, closed when the test
+// ends.
+func openTestApp(t *testing.T) *App {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	a, err := Open(context.Background(), Options{Config: cfg, Command: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
 }
