@@ -142,7 +142,7 @@ func TestCrawlersUsage(t *testing.T) {
 		wantRun(t, strings.Join(tt.args, " "), stdout, stderr, code, 2, tt.want)
 	}
 	_, stderr, code := weir(t, dir, "", "crawlers", "start", "nope", "--wait")
-	wantRun(t, "start a missing crawler", "", stderr, code, 1, "crawler does not exist")
+	wantRun(t, "start a missing crawler", "", stderr, code, 1, "EntityNotFoundException: crawler nope does not exist")
 }
 
 func equalRows(a, b [][]string) bool {

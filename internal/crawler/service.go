@@ -79,7 +79,7 @@ func (s *Service) Create(ctx context.Context, c *Crawler) error {
 	c.State, c.LastCrawl, c.Folders = StateReady, nil, nil
 	c.CreateTime, c.LastUpdated, c.Version = s.now(), s.now(), 1
 	if err := s.opts.Store.CreateCrawler(ctx, c); err != nil {
-		return fmt.Errorf("crawler %s: %w", c.Name, err)
+		return wrap(c.Name, err)
 	}
 	return nil
 }
@@ -88,7 +88,7 @@ func (s *Service) Create(ctx context.Context, c *Crawler) error {
 func (s *Service) Get(ctx context.Context, name string) (*Crawler, error) {
 	c, err := s.opts.Store.GetCrawler(ctx, name)
 	if err != nil {
-		return nil, fmt.Errorf("crawler %s: %w", name, err)
+		return nil, wrap(name, err)
 	}
 	return c, nil
 }
@@ -117,7 +117,7 @@ func (s *Service) Update(ctx context.Context, name string, fn func(c *Crawler) e
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("crawler %s: %w", name, err)
+		return wrap(name, err)
 	}
 	return nil
 }
@@ -131,7 +131,7 @@ func (s *Service) Delete(ctx context.Context, name string) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("crawler %s: %w", name, err)
+		return wrap(name, err)
 	}
 	return nil
 }
@@ -151,7 +151,7 @@ func (s *Service) Start(ctx context.Context, name string) (*Crawler, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("crawler %s: %w", name, err)
+		return nil, wrap(name, err)
 	}
 	s.logger.Info("crawler started", "crawler", name)
 	return out, nil
@@ -169,7 +169,7 @@ func (s *Service) Stop(ctx context.Context, name string) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("crawler %s: %w", name, err)
+		return wrap(name, err)
 	}
 	return nil
 }
@@ -202,7 +202,7 @@ func (s *Service) Recover(ctx context.Context) error {
 			return s.finish(c, &LastCrawl{CrawlID: newID(), Status: status, ErrorMessage: msg, StartTime: c.RunStart})
 		})
 		if err != nil {
-			return fmt.Errorf("crawler %s: %w", c.Name, err)
+			return wrap(c.Name, err)
 		}
 		s.logger.Warn("finished an abandoned crawl", "crawler", c.Name, "status", status)
 	}
@@ -237,7 +237,7 @@ func (s *Service) Crawl(ctx context.Context, name string) (*Crawler, error) {
 		// Stopped before it began.
 		lc := &LastCrawl{CrawlID: newID(), Status: StatusCancelled, StartTime: c.RunStart}
 		if err := s.opts.Store.UpdateCrawler(ctx, name, func(c *Crawler) error { return s.finish(c, lc) }); err != nil {
-			return nil, fmt.Errorf("crawler %s: %w", name, err)
+			return nil, wrap(name, err)
 		}
 		return s.Get(ctx, name)
 	}
@@ -500,3 +500,13 @@ func owner(tables []*catalog.Table, uri string) *catalog.Table {
 
 // newID returns a crawl id, a random UUID.
 func newID() string { return uuid.NewString() }
+
+// wrap names the crawler in err. A missing crawler is said plainly, with
+// Glue's exception name: the store's message names its own operation
+// ("metastore: update crawler ..."), which means nothing to a user.
+func wrap(name string, err error) error {
+	if errors.Is(err, ErrCrawlerNotFound) {
+		return notFoundError(name)
+	}
+	return fmt.Errorf("crawler %s: %w", name, err)
+}

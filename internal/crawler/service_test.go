@@ -637,3 +637,33 @@ func TestValidate(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { os.Exit(m.Run()) }
+
+// TestMissingCrawler: every operation on a crawler that does not exist
+// fails with Glue's EntityNotFoundException naming it, without the
+// store's operation in between (it said "crawler nope: metastore: get
+// crawler nope: EntityNotFoundException: crawler does not exist").
+func TestMissingCrawler(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		op string
+		fn func() error
+	}{
+		{"get", func() error { _, err := e.svc.Get(ctx, "nope"); return err }},
+		{"update", func() error { return e.svc.Update(ctx, "nope", func(*crawler.Crawler) error { return nil }) }},
+		{"delete", func() error { return e.svc.Delete(ctx, "nope") }},
+		{"start", func() error { _, err := e.svc.Start(ctx, "nope"); return err }},
+		{"stop", func() error { return e.svc.Stop(ctx, "nope") }},
+		{"run", func() error { _, err := e.svc.Run(ctx, "nope"); return err }},
+	} {
+		t.Run(tc.op, func(t *testing.T) {
+			err := tc.fn()
+			if !errors.Is(err, crawler.ErrCrawlerNotFound) {
+				t.Fatalf("%s = %v, want ErrCrawlerNotFound", tc.op, err)
+			}
+			if want := "EntityNotFoundException: crawler nope does not exist"; err.Error() != want {
+				t.Errorf("%s: %q, want %q", tc.op, err, want)
+			}
+		})
+	}
+}

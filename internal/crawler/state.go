@@ -75,6 +75,15 @@ var (
 	ErrInvalidTransition = errs.E("", errs.Internal, errors.New("invalid crawler state transition"))
 )
 
+// notFoundError is ErrCrawlerNotFound naming the crawler.
+type notFoundError string
+
+func (e notFoundError) Error() string {
+	return "EntityNotFoundException: crawler " + string(e) + " does not exist"
+}
+
+func (e notFoundError) Unwrap() error { return ErrCrawlerNotFound }
+
 // transition is one row of the state table: from any of Sources, the
 // event leads to Destination.
 type transition struct {
