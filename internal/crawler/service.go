@@ -501,12 +501,18 @@ func owner(tables []*catalog.Table, uri string) *catalog.Table {
 // newID returns a crawl id, a random UUID.
 func newID() string { return uuid.NewString() }
 
-// wrap names the crawler in err. A missing crawler is said plainly, with
-// Glue's exception name: the store's message names its own operation
-// ("metastore: update crawler ..."), which means nothing to a user.
+// wrap names the crawler in err. A missing crawler and a refused
+// lifecycle event are said plainly, with Glue's exception name: the
+// store's message names its own operation ("metastore: update crawler
+// ..."), which means nothing to a user.
 func wrap(name string, err error) error {
 	if errors.Is(err, ErrCrawlerNotFound) {
 		return notFoundError(name)
+	}
+	for _, known := range []error{ErrCrawlerRunning, ErrCrawlerNotRunning, ErrCrawlerStopping, ErrCrawlerExists} {
+		if errors.Is(err, known) {
+			return fmt.Errorf("crawler %s: %w", name, known)
+		}
 	}
 	return fmt.Errorf("crawler %s: %w", name, err)
 }

@@ -667,3 +667,23 @@ func TestMissingCrawler(t *testing.T) {
 		})
 	}
 }
+
+// TestLifecycleErrorMessages: a refused lifecycle event names the
+// crawler and Glue's exception, without the store's operation (it said
+// "crawler c: metastore: update crawler c: CrawlerNotRunningException:
+// ...").
+func TestLifecycleErrorMessages(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if err := e.svc.Create(ctx, &crawler.Crawler{Name: "c", DatabaseName: "d", Targets: crawler.Targets{S3Targets: []crawler.S3Target{{Path: "s3://raw/x/"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	err := e.svc.Stop(ctx, "c")
+	if want := "crawler c: CrawlerNotRunningException: the crawler is not running"; !errors.Is(err, crawler.ErrCrawlerNotRunning) || err.Error() != want {
+		t.Errorf("stop a READY crawler: %v, want %q", err, want)
+	}
+	err = e.svc.Create(ctx, &crawler.Crawler{Name: "c", DatabaseName: "d", Targets: crawler.Targets{S3Targets: []crawler.S3Target{{Path: "s3://raw/x/"}}}})
+	if want := "crawler c: AlreadyExistsException: crawler already exists"; !errors.Is(err, crawler.ErrCrawlerExists) || err.Error() != want {
+		t.Errorf("create twice: %v, want %q", err, want)
+	}
+}
