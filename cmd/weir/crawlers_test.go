@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -197,4 +198,37 @@ func TestCrawlersSeeds(t *testing.T) {
 	if !equalRows(got, want) {
 		t.Errorf("seed 000's SELECT = %q, want %q", got, want)
 	}
+}
+
+// TestCrawlersWhileABackgroundCrawlRuns: while the background process of
+// 'crawlers start' holds the data directory, starting, updating or
+// deleting the crawler fails with Glue's CrawlerRunningException, as the
+// lifecycle says, not with "the data directory is in use" (exit 3).
+func TestCrawlersWhileABackgroundCrawlRuns(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for i := range 3000 { // straight into the lake: a weir lake cp each would take long
+		f := filepath.Join(dir, "lake", "raw", "many", fmt.Sprintf("day=%d", i), "part-1")
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte(`{"id": 1}`+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustWeir(t, dir, "crawlers", "create", "many", "--database", "d", "--target", "s3://raw/many/")
+	mustWeir(t, dir, "crawlers", "start", "many")
+	for _, args := range [][]string{
+		{"crawlers", "start", "many"},
+		{"crawlers", "update", "many", "--sample-size", "2"},
+		{"crawlers", "delete", "many"},
+	} {
+		stdout, stderr, code := weir(t, dir, "", args...)
+		if c := getCrawler(t, dir, "many"); c.State == "READY" {
+			t.Logf("the crawl ended before %q: %d %s", args, code, stderr)
+			continue
+		}
+		wantRun(t, strings.Join(args, " "), stdout, stderr, code, 1, "crawler many: CrawlerRunningException")
+	}
+	mustWeir(t, dir, "crawlers", "stop", "many")
 }

@@ -244,7 +244,10 @@ func (e *env) inspectCrawlers(ctx context.Context, output string, fn func(cs cra
 func (e *env) changeCrawler(ctx context.Context, verb, name string, fn func(cs crawlers) error, done string) error {
 	cs, _, release, err := e.crawlerService(ctx, "weir crawlers "+verb, true)
 	if err != nil {
-		return err
+		if verb == "create" {
+			return err
+		}
+		return e.runningElsewhere(ctx, name, err)
 	}
 	defer release()
 	if err := fn(cs); err != nil {
@@ -252,6 +255,25 @@ func (e *env) changeCrawler(ctx context.Context, verb, name string, fn func(cs c
 	}
 	fmt.Fprintf(e.stdout, "crawler %s %s\n", name, done)
 	return nil
+}
+
+// runningElsewhere turns err, the data directory being locked, into
+// Glue's CrawlerRunningException when the process holding it is running
+// the crawler NAME — what starting, updating or deleting a running
+// crawler answers — and returns err as it is otherwise.
+func (e *env) runningElsewhere(ctx context.Context, name string, err error) error {
+	if name == "" || !errors.Is(err, datadir.ErrLocked) {
+		return err
+	}
+	ro, rerr := e.openReadOnly(ctx)
+	if rerr != nil {
+		return err
+	}
+	defer ro.Close()
+	if c, rerr := ro.Crawlers.Get(ctx, name); rerr == nil && c.State != crawler.StateReady {
+		return kindError(fmt.Errorf("crawler %s: %w", name, crawler.ErrCrawlerRunning))
+	}
+	return err
 }
 
 // startCrawler starts a crawl: in the weir serve the verb talks to;
@@ -280,7 +302,7 @@ func (e *env) startCrawler(ctx context.Context, name string, wait bool, output s
 	default:
 		a, err := e.openWork(ctx, "weir crawlers start", true)
 		if err != nil {
-			return err
+			return e.runningElsewhere(ctx, name, err)
 		}
 		if _, err := a.Crawlers.Start(ctx, name); err != nil {
 			a.Close()
