@@ -31,6 +31,10 @@ type Options struct {
 	Tasks  *Registry
 	// MaxPayloadBytes overrides MaxPayloadBytes (tests).
 	MaxPayloadBytes int
+	// MaxHistoryEvents is the most events an execution's history holds
+	// (AWS Standard: 25,000): one that would record more fails with
+	// States.Runtime. Negative for no limit.
+	MaxHistoryEvents int
 	// MaxInlineConcurrency caps the iterations of an inline Map that
 	// run at once (AWS: 40); MaxDistributedConcurrency the child
 	// executions of a distributed Map (AWS: 10,000).
@@ -56,6 +60,7 @@ func DefaultOptions() Options {
 		Clock:                     SystemClock{},
 		Tasks:                     NewRegistry(),
 		MaxPayloadBytes:           MaxPayloadBytes,
+		MaxHistoryEvents:          25000,
 		MaxInlineConcurrency:      40,
 		MaxDistributedConcurrency: 10000,
 		StopPoll:                  200 * time.Millisecond,
@@ -108,6 +113,9 @@ func NewRunner(opts Options) *Runner {
 	}
 	if opts.MaxPayloadBytes == 0 {
 		opts.MaxPayloadBytes = d.MaxPayloadBytes
+	}
+	if opts.MaxHistoryEvents == 0 {
+		opts.MaxHistoryEvents = d.MaxHistoryEvents
 	}
 	if opts.MaxInlineConcurrency == 0 {
 		opts.MaxInlineConcurrency = d.MaxInlineConcurrency
@@ -255,6 +263,9 @@ func (r *Runner) resume(ctx context.Context, store Store, def *asl.Definition, e
 	for _, ev := range history {
 		x.nextID = max(x.nextID, ev.ID)
 	}
+	for _, t := range threads {
+		x.counted.Add(t.Counted)
+	}
 	x.nextID++
 	if def.TimeoutSeconds > 0 {
 		x.deadline = e.StartDate.Add(time.Duration(def.TimeoutSeconds) * time.Second)
@@ -286,6 +297,9 @@ func (r *Runner) resume(ctx context.Context, store Store, def *asl.Definition, e
 		return nil, x.storeErr
 	}
 	end := &Execution{StopDate: r.opts.Clock.Now().UTC().Truncate(time.Millisecond)}
+	if x.historyFull.Load() && ctx.Err() == nil {
+		f = x.stopped(context.Canceled)
+	}
 	switch {
 	case f == nil:
 		end.Status, end.Output = StatusSucceeded, out
@@ -434,6 +448,10 @@ type execution struct {
 	deadline time.Time
 	timedOut atomic.Bool
 	cancel   context.CancelFunc
+	// counted is the number of events in the history that count toward
+	// MaxHistoryEvents; historyFull is set when one more was refused.
+	counted     atomic.Int64
+	historyFull atomic.Bool
 	// stopRequested is set when StopExecution asked for the abort, with
 	// stopCause (under mu).
 	stopRequested atomic.Bool
@@ -489,6 +507,10 @@ type thread struct {
 	rec     *Thread
 	pending []Event
 	scope   *scope
+	// uncounted: the thread runs a distributed Map's child execution,
+	// whose events AWS keeps in the child's own history, so they do not
+	// count toward the execution's MaxHistoryEvents.
+	uncounted bool
 }
 
 func (x *execution) thread(rec *Thread, parent *thread) *thread {
@@ -500,12 +522,25 @@ func (x *execution) thread(rec *Thread, parent *thread) *thread {
 	for k, v := range rec.Vars {
 		sc.vals[k] = v
 	}
-	return &thread{x: x, rec: rec, scope: sc}
+	return &thread{x: x, rec: rec, scope: sc, uncounted: parent != nil && parent.uncounted}
 }
 
-// event adds an event to the thread's next commit.
+// event adds an event to the thread's next commit. An event past the
+// execution's MaxHistoryEvents (but for the execution's end) is dropped
+// and stops the execution, which then fails with States.Runtime as on
+// AWS, its ExecutionFailed being the last event the limit allows.
 func (t *thread) event(typ string, details map[string]any) {
-	t.pending = append(t.pending, Event{Timestamp: t.x.r.opts.Clock.Now(), Type: typ, Details: details})
+	x := t.x
+	if limit := x.r.opts.MaxHistoryEvents; limit > 0 && !t.uncounted && !strings.HasPrefix(typ, "Execution") {
+		if x.counted.Add(1) > int64(limit-2) { // ExecutionStarted and the end count too
+			if !x.historyFull.Swap(true) && x.cancel != nil {
+				x.cancel()
+			}
+			return
+		}
+		t.rec.Counted++
+	}
+	t.pending = append(t.pending, Event{Timestamp: x.r.opts.Clock.Now(), Type: typ, Details: details})
 }
 
 // commit writes the thread's pending events and its record, and end when
@@ -721,6 +756,9 @@ func (x *execution) runMachine(ctx context.Context, t *thread, def *asl.Definiti
 
 // stopped is the failure of a machine whose context ended.
 func (x *execution) stopped(err error) *failure {
+	if x.historyFull.Load() {
+		return &failure{asl.ErrNameRuntime, fmt.Sprintf("The execution reached the maximum number of history events (%d).", x.r.opts.MaxHistoryEvents)}
+	}
 	if errors.Is(err, context.DeadlineExceeded) && !x.deadline.IsZero() {
 		x.timedOut.Store(true)
 		return &failure{asl.ErrNameTimeout, fmt.Sprintf("The execution ran longer than its TimeoutSeconds (%d)", x.def.TimeoutSeconds)}

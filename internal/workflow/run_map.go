@@ -297,6 +297,7 @@ func (s *stateRun) mapItems(ctx context.Context, effective any) (any, *failure) 
 			cancel()
 			break
 		}
+		c.uncounted = distributed // a child execution has its own history on AWS
 		if isNew {
 			c.event("MapIterationStarted", detail)
 			if distributed {

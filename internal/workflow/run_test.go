@@ -342,3 +342,47 @@ func TestDataLimit(t *testing.T) {
 		t.Fatalf("oversized input: status %s error %s (%s)", res.Status, res.Error, res.Cause)
 	}
 }
+
+// TestHistoryLimit: an execution that would record more history events
+// than MaxHistoryEvents fails with States.Runtime, its ExecutionFailed
+// being the last event allowed, as on AWS (25,000); a distributed Map's
+// children do not count (their histories are their own on AWS).
+func TestHistoryLimit(t *testing.T) {
+	loop, err := asl.Parse([]byte(`{"StartAt": "Spin", "States": {
+		"Spin": {"Type": "Pass", "Next": "Again"},
+		"Again": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "Spin"},
+		"Done": {"Type": "Succeed"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := NewMemStore()
+	r := NewRunner(Options{Tasks: testTasks(), MaxHistoryEvents: 50, Store: store})
+	res, err := r.Run(context.Background(), loop, map[string]any{}, ExecutionInfo{Name: "spin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := res.Events[len(res.Events)-1]
+	if res.Status != StatusFailed || res.Error != asl.ErrNameRuntime || res.Cause != "The execution reached the maximum number of history events (50)." {
+		t.Fatalf("%s %s %s", res.Status, res.Error, res.Cause)
+	}
+	if len(res.Events) != 50 || last.ID != 50 || last.Type != "ExecutionFailed" {
+		t.Errorf("%d events, the last %d %s", len(res.Events), last.ID, last.Type)
+	}
+
+	items := make([]any, 30)
+	for i := range items {
+		items[i] = json.Number(fmt.Sprint(i))
+	}
+	dmap, err := asl.Parse([]byte(`{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+		"ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = r.Run(context.Background(), dmap, items, ExecutionInfo{Name: "wide"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != StatusSucceeded || len(res.Events) <= 50 {
+		t.Errorf("distributed Map: %s %s, %d events", res.Status, res.Cause, len(res.Events))
+	}
+}

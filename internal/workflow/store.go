@@ -76,6 +76,10 @@ type Thread struct {
 	// Submitted is when a callback task's integration returned: its
 	// HeartbeatSeconds count from then until the first heartbeat.
 	Submitted time.Time `json:",omitzero"`
+	// Counted is how many of the thread's events count toward the
+	// execution's MaxHistoryEvents (a distributed Map's child executions'
+	// do not); their sum is the execution's count when it resumes.
+	Counted int64 `json:",omitempty"`
 }
 
 // Checkpoint is what one committed transition writes: new events, the
