@@ -199,12 +199,11 @@ func TestExecutionsLifecycle(t *testing.T) {
 	stdout, stderr, code = weir(t, dir, "", "executions", "describe", "nope")
 	wantRun(t, "bad reference", stdout, stderr, code, 2, "MACHINE:NAME")
 
-	// Starting again with the same name and input names the existing
-	// execution with its status (it said RUNNING).
+	// Starting again with the same name and input an execution that has
+	// ended fails with ExecutionAlreadyExists, as StartExecution does
+	// for a closed execution (it returned the old one).
 	stdout, stderr, code = weir(t, dir, "", "executions", "start", "life", "--name", "a", "--input", `{"wait": 0, "fail": true}`)
-	if code != 0 || !strings.Contains(stdout, "life:a FAILED") || !strings.Contains(stderr, "exists already (FAILED)") {
-		t.Errorf("same name and input: exit %d, want 0 and the existing execution's status\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
+	wantRun(t, "same name and input, ended", stdout, stderr, code, 1, "life:a ended FAILED: ExecutionAlreadyExists")
 }
 
 func hasEventFor(t *testing.T, dir, ref, typ string) bool {

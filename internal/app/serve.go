@@ -242,6 +242,9 @@ func (ex *executor) Start(ctx context.Context, machine, name string, input any) 
 		return nil, false, err
 	}
 	x, created, err := ex.runner.Create(ctx, m.Definition, input, workflow.ExecutionInfo{Name: name, Machine: m.Name, StateMachineARN: httpapi.StateMachineArn(m.Name)})
+	if err == nil {
+		err = workflow.StartedAgain(x, created)
+	}
 	if err != nil {
 		return nil, false, err
 	}

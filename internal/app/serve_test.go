@@ -453,6 +453,10 @@ func TestServeTaskTokens(t *testing.T) {
 	if b, _ := json.Marshal(done.Output); string(b) != `{"approved":true}` {
 		t.Errorf("output %s", b)
 	}
+	// The execution has ended: starting it again is ExecutionAlreadyExists.
+	if _, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "approval", Name: "one"}); !errors.Is(err, errs.Exists) {
+		t.Errorf("starting a closed execution again: %v", err)
+	}
 	if err := c.SendTaskFailure(ctx, ev.Token, "Late", ""); !errors.Is(err, errs.NotFound) || !strings.Contains(err.Error(), "TaskDoesNotExist") {
 		t.Errorf("a second answer: %v", err)
 	}

@@ -210,8 +210,8 @@ func (e *env) executionsStartCommand() *cobra.Command {
 		Long: `start records a new execution and runs it: in the background (the data directory is
 handed to a runner process that runs every open execution, see 'weir executions list'),
 or with --wait in this process until it ends. Starting again with the same --name and
-input returns the existing execution, as StartExecution does; the same name with
-another input fails with ExecutionAlreadyExists.`,
+input returns the existing execution while it runs, as StartExecution does; once it
+has ended, or with another input, the same name fails with ExecutionAlreadyExists.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -250,11 +250,11 @@ another input fails with ExecutionAlreadyExists.`,
 				return err
 			}
 			x, created, err := r.Create(ctx, m.Definition, in, workflow.ExecutionInfo{Name: name, Machine: m.Name, StateMachineARN: machineARN(m.Name)})
+			if err == nil {
+				err = workflow.StartedAgain(x, created)
+			}
 			if err != nil {
 				a.Close()
-				if errors.Is(err, workflow.ErrExecutionAlreadyExists) {
-					return kindError(err)
-				}
 				return &ExitError{Code: ExitFailure, Err: err}
 			}
 			if !created {
@@ -328,10 +328,10 @@ func (e *env) startWithRunner(ctx context.Context, machine, name string, in any,
 	}
 	r := workflow.NewRunner(workflow.Options{Store: store})
 	x, created, err := r.Create(ctx, m.Definition, in, workflow.ExecutionInfo{Name: name, Machine: m.Name, StateMachineARN: machineARN(m.Name)})
+	if err == nil {
+		err = workflow.StartedAgain(x, created)
+	}
 	if err != nil {
-		if errors.Is(err, workflow.ErrExecutionAlreadyExists) {
-			return kindError(err)
-		}
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
 	if !created {

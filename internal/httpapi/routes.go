@@ -101,7 +101,7 @@ func (s *Server) routes() []route {
 
 		// Executions (Step Functions).
 		{method: "POST", path: "/executions", id: "startExecution", tag: "executions",
-			summary: "Start an execution (StartExecution); the same name and input returns the existing execution with 200, another input fails with AlreadyExists",
+			summary: "Start an execution (StartExecution); the same name and input returns the running execution with 200; a closed one, or another input, fails with AlreadyExists",
 			body:    typeOf[StartExecutionInput](), resp: typeOf[Execution](), status: http.StatusCreated, h: s.startExecution},
 		{method: "GET", path: "/executions", id: "listExecutions", tag: "executions", summary: "List executions, newest first",
 			query: []param{{"stateMachine", "query", "string", "only executions of this state machine"}, {"status", "query", "string", "only executions in this status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED)"}, pMax, pToken},

@@ -106,7 +106,8 @@ type Executions interface {
 // in the background.
 type ExecutionRunner interface {
 	// Start creates an execution of the stored machine and runs it; the
-	// same name and input returns the existing one with created false.
+	// same name and input returns the existing one with created false
+	// while it runs (workflow.StartedAgain).
 	Start(ctx context.Context, machine, name string, input any) (x *workflow.Execution, created bool, err error)
 	// Stop aborts a running execution with cause.
 	Stop(ctx context.Context, arn, cause string) (*workflow.Execution, error)

@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -130,6 +131,21 @@ var ErrExecutionDoesNotExist = errs.E("", errs.NotFound, errors.New("ExecutionDo
 // ErrExecutionAlreadyExists is returned when a name is reused with a
 // different input.
 var ErrExecutionAlreadyExists = errs.E("", errs.Exists, errors.New("ExecutionAlreadyExists: an execution with this name exists with another input"))
+
+// ErrExecutionClosed is ExecutionAlreadyExists for a start that names
+// an execution that has ended.
+var ErrExecutionClosed = errs.E("", errs.Exists, errors.New("ExecutionAlreadyExists: an execution with this name has ended, and a closed execution is not started again"))
+
+// StartedAgain checks a start that found an execution of the same name
+// and input (created false), as StartExecution does: while that
+// execution runs, the start returns it; once it has ended, the start
+// fails with ErrExecutionClosed.
+func StartedAgain(x *Execution, created bool) error {
+	if created || x.Status == StatusRunning {
+		return nil
+	}
+	return fmt.Errorf("execution %s:%s ended %s: %w; give another name, or redrive it", x.Machine, x.Name, x.Status, ErrExecutionClosed)
+}
 
 // ErrExecutionNotRedrivable is returned for redriving an execution that
 // did not fail.
