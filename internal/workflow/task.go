@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -172,7 +173,15 @@ func (r *Registry) Resolve(resource string) (TaskHandler, string, string, error)
 		return m
 	})
 	if len(missing) > 0 {
-		return nil, res, "", fmt.Errorf("the resource %q uses the placeholder %s, which has no value; set it with --substitution %s=VALUE", resource, strings.Join(missing, ", "), missing[0])
+		missing = slices.Compact(missing)
+		flags := make([]string, len(missing))
+		for i, name := range missing {
+			flags[i] = "--substitution " + name + "=VALUE"
+		}
+		if len(missing) == 1 {
+			return nil, res, "", fmt.Errorf("the resource %q uses the placeholder %s, which has no value; set it with %s", resource, missing[0], flags[0])
+		}
+		return nil, res, "", fmt.Errorf("the resource %q uses the placeholders %s, which have no value; set them with %s", resource, strings.Join(missing, ", "), strings.Join(flags, " "))
 	}
 	if h, ok := r.exact[res]; ok {
 		return h, res, "", nil
