@@ -156,6 +156,14 @@ func TestExecutionsLifecycle(t *testing.T) {
 	mustWeir(t, dir, "states", "create", "life", "--definition", def)
 	stdout, stderr, code := weir(t, dir, "", "states", "create", "life", "--definition", def)
 	wantRun(t, "create twice", stdout, stderr, code, 1, "StateMachineAlreadyExists")
+	// Placeholders left without a value are stored, with a warning that
+	// names the flags to give.
+	serverless := writeDefinition(t, `{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:${AWS::Region}:1:function:${self:service}-${opt:stage}-load", "End": true}}}`)
+	stdout, stderr, code = weir(t, dir, "", "states", "create", "sls", "--definition", serverless, "--substitution", "opt:stage=dev")
+	wantRun(t, "placeholders left", stdout, stderr, code, 0, "placeholders without a value stay in the definition: self:service;", "--substitution self:service=VALUE")
+	if strings.Contains(stderr, "opt:stage") || strings.Contains(stderr, "AWS::Region") {
+		t.Errorf("the warning names placeholders that have values: %s", stderr)
+	}
 
 	// Idempotent start: same name and input gives the same execution.
 	stdout, stderr, code = weir(t, dir, "", "executions", "start", "life", "--name", "a", "--input", `{"wait": 0, "fail": true}`, "--wait", "-o", "json")

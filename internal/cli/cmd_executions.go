@@ -72,6 +72,14 @@ running executions keep the definition they started with.`,
 				if _, err := asl.Parse([]byte(text)); err != nil {
 					return &ExitError{Code: ExitFailure, Err: err}
 				}
+				if left := workflow.Placeholders(text); len(left) > 0 {
+					flags := make([]string, len(left))
+					for i, name := range left {
+						flags[i] = "--substitution " + name + "=VALUE"
+					}
+					fmt.Fprintf(e.stderr, "weir: warning: placeholders without a value stay in the definition: %s; a task whose resource uses one fails — give them with %s\n",
+						strings.Join(left, ", "), strings.Join(flags, " "))
+				}
 				w, release, err := e.workflowService(cmd.Context(), "weir states "+verb, true)
 				if err != nil {
 					return err

@@ -228,3 +228,17 @@ func Substitute(text string, values map[string]string) string {
 		return m
 	})
 }
+
+// Placeholders returns the names of the ${NAME} and #{NAME} placeholders
+// left in text, each once, in order.
+func Placeholders(text string) []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, m := range placeholder.FindAllStringSubmatch(text, -1) {
+		if !seen[m[1]] {
+			seen[m[1]] = true
+			names = append(names, m[1])
+		}
+	}
+	return names
+}
