@@ -96,6 +96,19 @@ func TestQueryOutputs(t *testing.T) {
 			t.Errorf("--max-rows 1: stderr %q", stderr)
 		}
 	})
+	t.Run("one column is not cut", func(t *testing.T) {
+		// SHOW CREATE TABLE's lines are printed whole, to be pasted
+		// back (they were cut at 60 characters).
+		long := strings.Repeat("x", 100)
+		out := mustWeir(t, dir, "query", "SELECT '"+long+"' AS s")
+		if !strings.Contains(out, long) || strings.Contains(out, "…") {
+			t.Errorf("one long column:\n%s", out)
+		}
+		out = mustWeir(t, dir, "query", "SELECT '"+long+"' AS s, 1 AS n")
+		if strings.Contains(out, long) || !strings.Contains(out, "…") {
+			t.Errorf("two columns, one long:\n%s", out)
+		}
+	})
 	t.Run("csv", func(t *testing.T) {
 		out := mustWeir(t, dir, "query", "-o", "csv", "SELECT id, name, v FROM shop.items ORDER BY id")
 		// Athena's result CSV: a header, every value quoted, NULL empty.

@@ -47,7 +47,7 @@ func renderTable(w io.Writer, cols []query.ColumnInfo, rows [][]*string) {
 		for i := range cols {
 			s := "NULL"
 			if i < len(row) && row[i] != nil {
-				s = cellText(*row[i])
+				s = cellText(*row[i], len(cols) > 1)
 			}
 			cells[r][i] = s
 			if n := utf8.RuneCountInString(s); n > widths[i] {
@@ -86,10 +86,12 @@ func writeLine(w io.Writer, b *strings.Builder) {
 	b.Reset()
 }
 
-// cellText makes a value fit on one line of a table.
-func cellText(s string) string {
+// cellText makes a value fit on one line of a table, cut to maxCell
+// when other columns share the line (a single column, such as SHOW
+// CREATE TABLE's statement, is printed whole, to be copied).
+func cellText(s string, cut bool) string {
 	s = strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(s)
-	if utf8.RuneCountInString(s) > maxCell {
+	if cut && utf8.RuneCountInString(s) > maxCell {
 		r := []rune(s)
 		s = string(r[:maxCell-1]) + "…"
 	}
