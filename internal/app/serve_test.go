@@ -133,6 +133,19 @@ func TestServeEndToEnd(t *testing.T) {
 	if q, err := c.WaitQuery(ctx, id, 0); err != nil || q.State != "SUCCEEDED" {
 		t.Fatalf("query over the crawled table: %+v %v", q, err)
 	}
+	// Athena's request shape is taken too.
+	id, err = c.StartQuery(ctx, httpapi.StartQueryInput{QueryString: "SELECT count(*) FROM " + tables.Tables[0].Name,
+		QueryExecutionContext: &httpapi.QueryExecutionContext{Database: db}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, err := c.WaitQuery(ctx, id, 0); err != nil || q.State != "SUCCEEDED" {
+		t.Fatalf("query with QueryExecutionContext.Database: %+v %v", q, err)
+	}
+	if _, err := c.StartQuery(ctx, httpapi.StartQueryInput{QueryString: "SELECT 1", Database: "a",
+		QueryExecutionContext: &httpapi.QueryExecutionContext{Database: "b"}}); !errors.Is(err, errs.Invalid) {
+		t.Errorf("two databases: %v", err)
+	}
 	id, err = c.StartQuery(ctx, httpapi.StartQueryInput{QueryString: "SELECT n FROM (VALUES 1, 2, 3, 4, 5) AS t(n) ORDER BY n"})
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +242,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	mb, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	for _, want := range []string{`weir_executions{status="SUCCEEDED"} 1`, `weir_queries{state="SUCCEEDED"} 2`, `weir_crawl_duration_seconds_count{crawler="raw",status="SUCCEEDED"} 1`,
+	for _, want := range []string{`weir_executions{status="SUCCEEDED"} 1`, `weir_queries{state="SUCCEEDED"} 3`, `weir_crawl_duration_seconds_count{crawler="raw",status="SUCCEEDED"} 1`,
 		`weir_http_request_duration_seconds_count{code="201",method="POST",route="POST /api/v1/executions"}`, "weir_query_scanned_bytes_total", "weir_schedule_lag_seconds"} {
 		if !strings.Contains(string(mb), want) {
 			t.Errorf("/metrics lacks %s", want)

@@ -15,6 +15,39 @@ type StartQueryInput struct {
 	Database string `json:"Database,omitempty"`
 	// OutputLocation overrides where the result file goes, s3://bucket/prefix/.
 	OutputLocation string `json:"OutputLocation,omitempty"`
+	// QueryExecutionContext and ResultConfiguration take the same two as
+	// Athena's StartQueryExecution writes them, so its requests (and
+	// the input of schedules' query targets) are taken as they are.
+	QueryExecutionContext *QueryExecutionContext `json:"QueryExecutionContext,omitempty"`
+	ResultConfiguration   *ResultConfiguration   `json:"ResultConfiguration,omitempty"`
+}
+
+// QueryExecutionContext is Athena's: the default database.
+type QueryExecutionContext struct {
+	Database string `json:"Database,omitempty"`
+}
+
+// ResultConfiguration is Athena's: where the result file goes.
+type ResultConfiguration struct {
+	OutputLocation string `json:"OutputLocation,omitempty"`
+}
+
+// start is the query to start: the flat fields, else Athena's.
+func (in StartQueryInput) start() (query.StartInput, error) {
+	out := query.StartInput{Query: in.QueryString, Database: in.Database, OutputLocation: in.OutputLocation}
+	if c := in.QueryExecutionContext; c != nil && c.Database != "" {
+		if out.Database != "" && out.Database != c.Database {
+			return out, invalid("Database and QueryExecutionContext.Database differ; give one")
+		}
+		out.Database = c.Database
+	}
+	if c := in.ResultConfiguration; c != nil && c.OutputLocation != "" {
+		if out.OutputLocation != "" && out.OutputLocation != c.OutputLocation {
+			return out, invalid("OutputLocation and ResultConfiguration.OutputLocation differ; give one")
+		}
+		out.OutputLocation = c.OutputLocation
+	}
+	return out, nil
 }
 
 // StartQueryOutput is startQuery's answer.
@@ -56,7 +89,11 @@ func (s *Server) startQuery(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	id, err := q.Start(r.Context(), query.StartInput{Query: in.QueryString, Database: in.Database, OutputLocation: in.OutputLocation})
+	start, err := in.start()
+	if err != nil {
+		return err
+	}
+	id, err := q.Start(r.Context(), start)
 	if err != nil {
 		return err
 	}
