@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/weirdata/weir/internal/apiclient"
 	"github.com/weirdata/weir/internal/app"
 	"github.com/weirdata/weir/internal/datadir"
 	"github.com/weirdata/weir/internal/query"
@@ -92,18 +93,23 @@ func (e *env) queriesCommand() *cobra.Command {
 	return cmd
 }
 
-// inspect checks an --output value, opens the data directory read-only
-// and runs fn on it.
-func (e *env) inspect(ctx context.Context, output string, fn func(a *app.App) error) error {
-	if err := checkOutput(output); err != nil {
+// inspect runs fn on what a reading verb reads: a weir serve's (the one
+// holding the data directory, or --endpoint's), made by remote, else the
+// data directory's, read-only, picked by local.
+func inspect[T any](e *env, ctx context.Context, remote func(c *apiclient.Client) T, local func(a *app.App) T, fn func(T) error) error {
+	c, err := e.server(ctx)
+	if err != nil {
 		return err
+	}
+	if c != nil {
+		return fn(remote(c))
 	}
 	a, err := e.openReadOnly(ctx)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	return fn(a)
+	return fn(local(a))
 }
 
 // inspectQueries checks an --output value and runs fn on the query

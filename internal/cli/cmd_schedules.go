@@ -13,6 +13,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/weirdata/weir/internal/apiclient"
+	"github.com/weirdata/weir/internal/app"
 	"github.com/weirdata/weir/internal/errs"
 	"github.com/weirdata/weir/internal/schedule"
 )
@@ -320,19 +322,8 @@ func (e *env) inspectSchedules(ctx context.Context, output string, fn func(s sch
 	if err := checkScheduleOutput(output); err != nil {
 		return err
 	}
-	c, err := e.server(ctx)
-	if err != nil {
-		return err
-	}
-	if c != nil {
-		return fn(remoteSchedules{c})
-	}
-	a, err := e.openReadOnly(ctx)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	return fn(a.Scheduler)
+	return inspect(e, ctx, func(c *apiclient.Client) schedules { return remoteSchedules{c} },
+		func(a *app.App) schedules { return a.Scheduler }, fn)
 }
 
 // changeSchedule runs fn on the schedules (see schedules) and shows the

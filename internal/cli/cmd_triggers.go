@@ -11,6 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/weirdata/weir/internal/apiclient"
+	"github.com/weirdata/weir/internal/app"
 	"github.com/weirdata/weir/internal/errs"
 	"github.com/weirdata/weir/internal/schedule"
 	"github.com/weirdata/weir/internal/trigger"
@@ -273,19 +275,8 @@ func (e *env) inspectTriggers(ctx context.Context, output string, fn func(ts tri
 	if err := checkScheduleOutput(output); err != nil {
 		return err
 	}
-	c, err := e.server(ctx)
-	if err != nil {
-		return err
-	}
-	if c != nil {
-		return fn(remoteTriggers{c})
-	}
-	a, err := e.openReadOnly(ctx)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	return fn(a.Triggers)
+	return inspect(e, ctx, func(c *apiclient.Client) triggers { return remoteTriggers{c} },
+		func(a *app.App) triggers { return a.Triggers }, fn)
 }
 
 // changeTrigger runs fn on the triggers (see triggers) and shows the
