@@ -49,9 +49,15 @@ func TestFunctions(t *testing.T) {
 		Timeout                                     int
 		Environment                                 map[string]string
 	}
-	if err := json.Unmarshal([]byte(mustWeir(t, dir, "functions", "get", "hello", "-o", "json")), &got); err != nil {
+	raw := mustWeir(t, dir, "functions", "get", "hello", "-o", "json")
+	if err := json.Unmarshal([]byte(raw), &got); err != nil {
 		t.Fatal(err)
 	}
+	mustWeir(t, dir, "functions", "create", "redirect", "--command", `cat > /dev/null && echo '{}'`)
+	if raw := mustWeir(t, dir, "functions", "get", "redirect", "-o", "json"); !strings.Contains(raw, `cat > /dev/null && echo`) {
+		t.Errorf("-o json escapes the command as HTML: %s", raw)
+	}
+	mustWeir(t, dir, "functions", "delete", "redirect")
 	if got.FunctionArn != "arn:aws:lambda:us-east-1:000000000000:function:hello" || got.Timeout != 10 || got.Environment["WHO"] != "weir" ||
 		!strings.Contains(got.Command, "NotReady") {
 		t.Errorf("get: %+v", got)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -198,11 +199,15 @@ func newJSONResult(e *query.Execution) *jsonResult {
 }
 
 func writeJSON(w io.Writer, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
+	// Not HTML: a command's '>' or an input's '<aws.scheduler...>' stay
+	// as written.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(w, string(b))
+	_, err := w.Write(b.Bytes())
 	return err
 }
 
