@@ -7,7 +7,6 @@ package main
 // os.Executable()), so that runner is this binary too.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -238,17 +237,12 @@ func getExecution(t testing.TB, dataDir, id string) execution {
 // queries list -o json'.
 func listExecutions(t testing.TB, dataDir string) []execution {
 	t.Helper()
-	var xs []execution
-	sc := bufio.NewScanner(strings.NewReader(mustWeir(t, dataDir, "queries", "list", "--limit", "50", "-o", "json")))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var x execution
-		if err := json.Unmarshal(sc.Bytes(), &x); err != nil {
-			t.Fatalf("queries list -o json: %v: %s", err, sc.Text())
-		}
-		xs = append(xs, x)
+	var list struct{ QueryExecutions []execution }
+	out := mustWeir(t, dataDir, "queries", "list", "--limit", "50", "-o", "json")
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatalf("queries list -o json: %v: %s", err, out)
 	}
-	return xs
+	return list.QueryExecutions
 }
 
 // queryExecutionID finds the id a query printed in its summary line on

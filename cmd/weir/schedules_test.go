@@ -68,14 +68,13 @@ func TestSchedules(t *testing.T) {
 		t.Errorf("second run-due:\n%s", again)
 	}
 
-	var runs []struct{ FireTime, Status, RunId string }
-	for _, line := range strings.Split(strings.TrimSpace(mustWeir(t, dir, "schedules", "history", "hourly", "-o", "json")), "\n") {
-		var r struct{ FireTime, Status, RunId string }
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatal(err)
-		}
-		runs = append(runs, r)
+	var history struct {
+		Runs []struct{ FireTime, Status, RunId string }
 	}
+	if err := json.Unmarshal([]byte(mustWeir(t, dir, "schedules", "history", "hourly", "-o", "json")), &history); err != nil {
+		t.Fatal(err)
+	}
+	runs := history.Runs
 	if len(runs) != 1 || runs[0].Status != "STARTED" {
 		t.Fatalf("history = %+v", runs)
 	}

@@ -53,12 +53,13 @@ func TestTriggers(t *testing.T) {
 	if _, _, code := weir(t, dir, "", "query", "SELECT * FROM lakehouse.nope"); code == 0 {
 		t.Fatal("a query of a missing table succeeded")
 	}
-	var fired struct {
-		Trigger, Status, RunId, EventId string
+	var poll struct {
+		Runs []struct{ Trigger, Status, RunId, EventId string }
 	}
-	if err := json.Unmarshal([]byte(mustWeir(t, dir, "triggers", "poll", "-o", "json")), &fired); err != nil {
-		t.Fatal(err)
+	if err := json.Unmarshal([]byte(mustWeir(t, dir, "triggers", "poll", "-o", "json")), &poll); err != nil || len(poll.Runs) != 1 {
+		t.Fatalf("poll -o json: %+v %v", poll, err)
 	}
+	fired := poll.Runs[0]
 	if fired.Trigger != "failed" || fired.Status != "STARTED" || !strings.Contains(fired.RunId, ":execution:echo:failed-") {
 		t.Errorf("poll -o json = %+v", fired)
 	}

@@ -486,12 +486,7 @@ func (e *env) printCrawlers(cs []*crawler.Crawler, output string) error {
 	}
 	switch output {
 	case outputJSON:
-		for _, c := range cs {
-			if err := writeJSON(e.stdout, c); err != nil {
-				return err
-			}
-		}
-		return nil
+		return writeList(e.stdout, "crawlers", cs)
 	case outputCSV:
 		fmt.Fprintln(e.stdout, `"name","state","database","targets","last_status","last_start"`)
 		for _, c := range cs {

@@ -374,12 +374,11 @@ func (e *env) printFunction(fn *function.Function) {
 func (e *env) printFunctions(fns []*function.Function, output string) error {
 	switch output {
 	case outputJSON:
-		for _, fn := range fns {
-			if err := writeJSON(e.stdout, functionJSON{fn, function.ARN(fn.Name)}); err != nil {
-				return err
-			}
+		out := make([]functionJSON, len(fns))
+		for i, fn := range fns {
+			out[i] = functionJSON{fn, function.ARN(fn.Name)}
 		}
-		return nil
+		return writeList(e.stdout, "functions", out)
 	case outputCSV:
 		fmt.Fprintln(e.stdout, `"name","runtime","timeout","code","last_modified"`)
 		for _, fn := range fns {

@@ -205,12 +205,7 @@ func (e *env) cancelHere(ctx context.Context, a *app.App, id string) error {
 func (e *env) printExecutions(execs []*query.Execution, output string) error {
 	switch output {
 	case outputJSON:
-		for _, x := range execs {
-			if err := writeJSON(e.stdout, x); err != nil {
-				return err
-			}
-		}
-		return nil
+		return writeList(e.stdout, "queryExecutions", execs)
 	case outputCSV:
 		fmt.Fprintln(e.stdout, `"query_execution_id","state","statement_type","submitted","total_ms","data_scanned_bytes","query"`)
 		for _, x := range execs {

@@ -433,12 +433,11 @@ func (e *env) printSchedule(d *schedule.Definition, output string) error {
 
 func (e *env) printSchedules(defs []*schedule.Definition, output string) error {
 	if output == outputJSON {
-		for _, d := range defs {
-			if err := writeJSON(e.stdout, scheduleView(d)); err != nil {
-				return err
-			}
+		out := make([]scheduleJSON, len(defs))
+		for i, d := range defs {
+			out[i] = scheduleView(d)
 		}
-		return nil
+		return writeList(e.stdout, "schedules", out)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tSTATE\tEXPRESSION\tTIMEZONE\tTARGET\tNEXT FIRE TIME\tLAST FIRE TIME")
@@ -464,12 +463,11 @@ type runJSON struct {
 
 func (e *env) printRuns(runs []schedule.Run, output string) error {
 	if output == outputJSON {
-		for _, r := range runs {
-			if err := writeJSON(e.stdout, runJSON{Run: r}); err != nil {
-				return err
-			}
+		out := make([]runJSON, len(runs))
+		for i, r := range runs {
+			out[i] = runJSON{Run: r}
 		}
-		return nil
+		return writeList(e.stdout, "runs", out)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FIRE TIME\tSTATUS\tRUN\tSTARTED\tREASON")
@@ -521,12 +519,14 @@ func (e *env) runDue(ctx context.Context, output string) error {
 		}
 	})
 	if output == outputJSON {
+		out := []runJSON{}
 		for _, n := range names {
 			for _, r := range fired[n] {
-				if werr := writeJSON(e.stdout, runJSON{Schedule: n, Run: r}); werr != nil {
-					return werr
-				}
+				out = append(out, runJSON{Schedule: n, Run: r})
 			}
+		}
+		if werr := writeList(e.stdout, "runs", out); werr != nil {
+			return werr
 		}
 		return err
 	}

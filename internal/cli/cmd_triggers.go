@@ -171,12 +171,11 @@ once when it starts. See docs/triggers.md.`,
 					return err
 				}
 				if output == outputJSON {
-					for _, t := range list {
-						if err := writeJSON(e.stdout, triggerView(t)); err != nil {
-							return err
-						}
+					out := make([]triggerJSON, len(list))
+					for i, t := range list {
+						out[i] = triggerView(t)
 					}
-					return nil
+					return writeList(e.stdout, "triggers", out)
 				}
 				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "NAME\tSTATE\tSOURCE\tTARGET\tPENDING\tLAST FIRE TIME")
@@ -368,12 +367,11 @@ type triggerRunJSON struct {
 
 func (e *env) printTriggerRuns(fired []trigger.Fired, output string, poll bool) error {
 	if output == outputJSON {
-		for _, f := range fired {
-			if err := writeJSON(e.stdout, triggerRunJSON{Trigger: f.Trigger, Run: f.Run}); err != nil {
-				return err
-			}
+		out := make([]triggerRunJSON, len(fired))
+		for i, f := range fired {
+			out[i] = triggerRunJSON{Trigger: f.Trigger, Run: f.Run}
 		}
-		return nil
+		return writeList(e.stdout, "runs", out)
 	}
 	if len(fired) == 0 {
 		if poll {

@@ -198,6 +198,15 @@ func newJSONResult(e *query.Execution) *jsonResult {
 	return r
 }
 
+// writeList writes a list in -o json as the HTTP API answers one: one
+// document, {"<key>": [...]}, with [] for none.
+func writeList[T any](w io.Writer, key string, items []T) error {
+	if items == nil {
+		items = []T{}
+	}
+	return writeJSON(w, map[string]any{key: items})
+}
+
 func writeJSON(w io.Writer, v any) error {
 	// Not HTML: a command's '>' or an input's '<aws.scheduler...>' stay
 	// as written.
