@@ -178,6 +178,17 @@ func (r *Runner) sendTask(ctx context.Context, o *TaskOutcome) error {
 	if e.Status != StatusRunning {
 		return ErrTaskDoesNotExist
 	}
+	// A task of this Runner waiting for the token is a callback task;
+	// otherwise the execution's definition says whether the thread's
+	// state is one.
+	isCallback := func(string) bool { return true }
+	if w == nil {
+		def, err := r.parse(e.Definition)
+		if err != nil {
+			return err
+		}
+		isCallback = func(state string) bool { return callbackState(def, state) }
+	}
 	threads, err := store.Threads(ctx, arn)
 	if err != nil {
 		return err
@@ -186,7 +197,11 @@ func (r *Runner) sendTask(ctx context.Context, o *TaskOutcome) error {
 	for _, t := range threads {
 		// The task may still be running its integration (a function can
 		// send its own token before it returns) or already waiting.
-		if t.ID == tp.thread && t.Entered.Equal(tp.entered) && retryCount(t) == tp.attempt && (t.Phase == PhaseRun || t.Phase == PhaseCallback) {
+		// Only a .waitForTaskToken task waits for its token: the token of
+		// another task ($$.Task.Token is in every Task's context) answers
+		// nothing.
+		if t.ID == tp.thread && t.Entered.Equal(tp.entered) && retryCount(t) == tp.attempt && (t.Phase == PhaseRun || t.Phase == PhaseCallback) &&
+			isCallback(t.State) {
 			found = true
 			break
 		}
@@ -254,6 +269,27 @@ func (s *stateRun) waitForToken(ctx context.Context, w *callbackWait, token stri
 		}
 		timer.Stop()
 	}
+}
+
+// callbackState reports whether a state of that name in def, or in a
+// branch or item processor of it, is a .waitForTaskToken task. (Names
+// are unique within a machine, not across its branches: a thread's state
+// is looked for everywhere.)
+func callbackState(def *asl.Definition, name string) bool {
+	for n, st := range def.States {
+		if n == name && st.Type == asl.TypeTask && strings.HasSuffix(st.Resource, callbackSuffix) {
+			return true
+		}
+		for _, b := range st.Branches {
+			if callbackState(b, name) {
+				return true
+			}
+		}
+		if st.ItemProcessor != nil && callbackState(st.ItemProcessor, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // retryCount is $$.State.RetryCount of the state a thread is in.

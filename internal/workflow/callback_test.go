@@ -293,3 +293,32 @@ func TestCallbackRetry(t *testing.T) {
 		t.Fatalf("%s %s %s %s", res.Status, out, res.Error, res.Cause)
 	}
 }
+
+// TestTokenOfAPlainTask: $$.Task.Token is in every Task's context, but
+// only a .waitForTaskToken task takes an answer.
+func TestTokenOfAPlainTask(t *testing.T) {
+	r, n := callbackRunner(t, NewMemStore())
+	var answer error
+	reg := NewRegistry()
+	err := reg.Register(notifyARN, TaskHandlerFunc(func(ctx context.Context, req *TaskRequest) (any, error) {
+		token, _ := req.Input.(map[string]any)["token"].(string)
+		answer = n.r.SendTaskSuccess(ctx, token, "hijacked")
+		return "own result", nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.opts.Tasks = reg
+	e := createExecution(t, r, `{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "`+notifyARN+`",
+		"Parameters": {"token.$": "$$.Task.Token"}, "End": true}}}`, `{}`)
+	res, err := r.Resume(context.Background(), e.ARN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := json.Marshal(res.Output); string(out) != `"own result"` {
+		t.Errorf("output %s", out)
+	}
+	if !errors.Is(answer, ErrTaskDoesNotExist) {
+		t.Errorf("answering a plain task's token: %v", answer)
+	}
+}
