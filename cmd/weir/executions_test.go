@@ -363,3 +363,36 @@ func TestStartWhileRunnerRuns(t *testing.T) {
 		return code == 0
 	})
 }
+
+// TestCrashWhileWaitingForToken: weir is killed (SIGKILL) while a
+// callback task waits for its token; the token is answered while no
+// process runs the execution; 'weir executions resume' takes the answer
+// without invoking the function again.
+func TestCrashWhileWaitingForToken(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	events := t.TempDir()
+	mustWeir(t, dir, "functions", "create", "ask", "--env", "EVENTS="+events,
+		"--command", `read -r event; echo "$event" >> "$EVENTS/calls"; echo "$event" > "$EVENTS/new" && mv "$EVENTS/new" "$EVENTS/last"; echo '{}'`)
+	def := writeDefinition(t, `{"StartAt": "Ask", "States": {"Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+		"Parameters": {"FunctionName": "ask", "Payload": {"token.$": "$$.Task.Token"}}, "TimeoutSeconds": 600, "End": true}}}`)
+	mustWeir(t, dir, "states", "create", "crash", "--definition", def)
+	p := startWeir(t, dir, nil, "executions", "start", "crash", "--name", "run", "--wait")
+	killWhen(t, dir, p, "the task to wait for its token", func(h []historyEvent) bool { return hasEvent(h, "TaskSubmitted", 1) })
+
+	var ev struct{ Token string }
+	if err := json.Unmarshal([]byte(readFile(t, events, "last")), &ev); err != nil || ev.Token == "" {
+		t.Fatalf("the function's event: %v", err)
+	}
+	mustWeir(t, dir, "executions", "send-task-success", "--task-token", ev.Token, "--task-output", `{"ok": true}`)
+	if out := mustWeir(t, dir, "executions", "resume"); !strings.Contains(out, "crash:run SUCCEEDED") {
+		t.Fatalf("resume: %s", out)
+	}
+	var x struct{ Status, Output string }
+	if err := json.Unmarshal([]byte(mustWeir(t, dir, "executions", "describe", "crash:run", "-o", "json")), &x); err != nil || x.Output != `{"ok":true}` {
+		t.Errorf("outcome: %+v %v", x, err)
+	}
+	if calls := strings.Count(readFile(t, events, "calls"), "\n"); calls != 1 {
+		t.Errorf("the function ran %d times", calls)
+	}
+}
