@@ -333,6 +333,9 @@ func TestServeSchedules(t *testing.T) {
 	if err != nil || len(daily.NextFireTimes) != 5 {
 		t.Fatalf("daily: %+v %v", daily, err)
 	}
+	if name, off := daily.NextFireTimes[0].Zone(); off != 0 {
+		t.Errorf("fire times are answered in %s, not UTC", name)
+	}
 	if _, err := c.CreateSchedule(ctx, httpapi.ScheduleInput{Name: "bad", ScheduleExpression: str("rate(1 minutes)"), Target: str("state-machine:tick")}); !errors.Is(err, errs.Invalid) {
 		t.Errorf("a bad expression: %v", err)
 	}

@@ -96,8 +96,14 @@ func (s *Server) schedules() (Schedules, error) {
 	return s.svc.Schedules, nil
 }
 
+// scheduleAnswer is d with its next five fire times, in UTC as every
+// time weir answers (the schedule's zone is in ScheduleExpressionTimezone).
 func scheduleAnswer(d *schedule.Definition) *Schedule {
-	return &Schedule{Definition: d, NextFireTimes: append([]time.Time{}, schedule.NextFires(d, 5)...)}
+	next := []time.Time{}
+	for _, t := range schedule.NextFires(d, 5) {
+		next = append(next, t.UTC())
+	}
+	return &Schedule{Definition: d, NextFireTimes: next}
 }
 
 func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request) error {
