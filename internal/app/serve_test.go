@@ -191,20 +191,25 @@ func TestServeEndToEnd(t *testing.T) {
 	if _, err := c.CreateStateMachine(ctx, httpapi.StateMachineInput{Name: "flow", Definition: def}); err != nil {
 		t.Fatal(err)
 	}
-	x, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "flow", Name: "quick", Input: map[string]any{"nap": 0}})
+	// The execution naps long enough to be still running when it is
+	// started again: only a running execution is started idempotently.
+	x, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "flow", Name: "quick", Input: map[string]any{"nap": 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "flow", Name: "quick", Input: map[string]any{"nap": 0}})
+	again, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "flow", Name: "quick", Input: map[string]any{"nap": 2}})
 	if err != nil || again.ExecutionArn != x.ExecutionArn {
 		t.Errorf("idempotent start: %+v %v", again, err)
 	}
-	if _, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "flow", Name: "quick", Input: map[string]any{"nap": 1}}); !errors.Is(err, errs.Exists) {
+	if _, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "flow", Name: "quick", Input: map[string]any{"nap": 3}}); !errors.Is(err, errs.Exists) {
 		t.Errorf("same name, other input: %v", err)
 	}
 	done, err := c.WaitExecution(ctx, "flow:quick", 20*time.Millisecond)
 	if err != nil || done.Status != "SUCCEEDED" {
 		t.Fatalf("execution: %+v %v", done, err)
+	}
+	if _, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "flow", Name: "quick", Input: map[string]any{"nap": 2}}); !errors.Is(err, errs.Exists) {
+		t.Errorf("same name and input after the execution closed: %v", err)
 	}
 	hist, err := c.ExecutionHistory(ctx, x.ExecutionArn, false, apiclient.Page{MaxResults: 3})
 	if err != nil || len(hist.Events) != 3 || hist.NextToken == "" || hist.Events[0]["type"] != "ExecutionStarted" {
