@@ -119,6 +119,10 @@ AS SELECT id, user.name AS name, CAST(amount AS decimal(10,2)) AS amount, CAST(a
 	if !strings.Contains(stdout, "FAILED") || !strings.Contains(stdout, "bucket nobucket does not exist") {
 		t.Errorf("failing crawl printed:\n%s", stdout)
 	}
+	// The failure is said once, in the answer, not again as a warning log.
+	if strings.Contains(stderr, "nobucket") {
+		t.Errorf("the failure was said twice; stderr:\n%s", stderr)
+	}
 	if n := scalar(t, dir, "SELECT count(*) FROM crawled.summary"); n != "3" {
 		t.Errorf("after a failed crawl: %s rows", n)
 	}

@@ -287,7 +287,9 @@ func (s *Service) Crawl(ctx context.Context, name string) (*Crawler, error) {
 	default:
 		lc.Status, lc.ErrorMessage = StatusFailed, errs.Message(err)
 	}
-	logger.Warn("crawl did not succeed", "status", lc.Status, "error", lc.ErrorMessage)
+	// A failed crawl is an outcome, recorded and answered to whoever asked, as
+	// a failed query or execution is: not a fault of the service.
+	logger.Info("crawl did not succeed", "status", lc.Status, "error", lc.ErrorMessage)
 	if uerr := s.opts.Store.UpdateCrawler(rec, name, func(c *Crawler) error { return s.finish(c, lc) }); uerr != nil {
 		return nil, fmt.Errorf("crawler %s: record the crawl's end: %w", name, uerr)
 	}
