@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -121,5 +123,145 @@ States:
 	}
 	if out.Error != "States.ItemReaderFailed" || !strings.Contains(out.Cause, "s3://raw-in/orders/2024-03-02.csv") {
 		t.Errorf("missing object: %s: %s", out.Error, out.Cause)
+	}
+}
+
+// TestStatesRunOverAthenaUnload runs AWS's Athena-to-Map pattern: a
+// query UNLOADs rows as Parquet and as GZIP JSON, and distributed Maps
+// read them back through the query's data manifest (ATHENA_DATA) and by
+// listing the Parquet files (LOAD_AND_FLATTEN).
+func TestStatesRunOverAthenaUnload(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, b := range []string{"s3://unloaded", "s3://results"} {
+		mustWeir(t, dir, "lake", "mb", b)
+	}
+	const rows = `SELECT * FROM (VALUES (1, 'a', DATE '2024-03-01', 2.5e0), (2, 'b', NULL, NULL), (3, 'c', DATE '2024-03-03', 0.125e0)) AS t(id, name, day, score)`
+	processor := `
+            ItemProcessor:
+              ProcessorConfig: {Mode: DISTRIBUTED}
+              StartAt: %s
+              States:
+                %s: {Type: Pass, End: true}`
+	def := writeDefinition(t, `StartAt: Unload
+States:
+  Unload:
+    Type: Parallel
+    Branches:
+      - StartAt: Parquet
+        States:
+          Parquet:
+            Type: Task
+            Resource: arn:aws:states:::athena:startQueryExecution.sync
+            Parameters:
+              QueryString: "UNLOAD (`+rows+`) TO 's3://unloaded/parquet/' WITH (format = 'PARQUET')"
+              ResultConfiguration: {OutputLocation: "s3://results/q/"}
+            End: true
+      - StartAt: Json
+        States:
+          Json:
+            Type: Task
+            Resource: arn:aws:states:::athena:startQueryExecution.sync
+            Parameters:
+              QueryString: "UNLOAD (`+rows+`) TO 's3://unloaded/json/' WITH (format = 'JSON')"
+              ResultConfiguration: {OutputLocation: "s3://results/q/"}
+            End: true
+    Next: Read
+  Read:
+    Type: Parallel
+    End: true
+    Branches:
+      - StartAt: FromParquetManifest
+        States:
+          FromParquetManifest:
+            Type: Map
+            End: true
+            ItemReader:
+              Resource: arn:aws:states:::s3:getObject
+              ReaderConfig: {ManifestType: ATHENA_DATA, InputType: PARQUET}
+              Parameters:
+                Bucket: results
+                Key.$: States.Format('q/{}-manifest.csv', $[0].QueryExecution.QueryExecutionId)`+
+		strings.ReplaceAll(processor, "%s", "A")+`
+      - StartAt: FromJsonManifest
+        States:
+          FromJsonManifest:
+            Type: Map
+            End: true
+            ItemReader:
+              Resource: arn:aws:states:::s3:getObject
+              ReaderConfig: {ManifestType: ATHENA_DATA, InputType: JSONL}
+              Parameters:
+                Bucket: results
+                Key.$: States.Format('q/{}-manifest.csv', $[1].QueryExecution.QueryExecutionId)`+
+		strings.ReplaceAll(processor, "%s", "B")+`
+      - StartAt: FromParquetFiles
+        States:
+          FromParquetFiles:
+            Type: Map
+            End: true
+            ItemReader:
+              Resource: arn:aws:states:::s3:listObjectsV2
+              ReaderConfig: {InputType: PARQUET, Transformation: LOAD_AND_FLATTEN}
+              Parameters: {Bucket: unloaded, Prefix: parquet/}`+
+		strings.ReplaceAll(processor, "%s", "C")+`
+`)
+	stdout := mustWeir(t, dir, "states", "run", def, "-o", "json")
+	var out runOutput
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if out.Status != "SUCCEEDED" {
+		t.Fatalf("status %s: %s %s", out.Status, out.Error, out.Cause)
+	}
+	var branches [][]map[string]any
+	if err := json.Unmarshal(out.Output, &branches); err != nil || len(branches) != 3 {
+		t.Fatalf("output %s: %v", out.Output, err)
+	}
+	// Parquet and JSON keep the query's types: numbers are numbers, dates
+	// are their text, NULL is null.
+	const want = `[{"day":"2024-03-01","id":1,"name":"a","score":2.5},{"day":null,"id":2,"name":"b","score":null},{"day":"2024-03-03","id":3,"name":"c","score":0.125}]`
+	for i, items := range branches {
+		// UNLOAD writes files in parallel, with no order across them.
+		sort.Slice(items, func(a, b int) bool { return items[a]["id"].(float64) < items[b]["id"].(float64) })
+		got, _ := json.Marshal(items)
+		if string(got) != want {
+			t.Errorf("branch %d read:\n%s\nwant:\n%s", i, got, want)
+		}
+	}
+}
+
+// TestStatesRunParquetItems reads the Parquet files of an UNLOAD with a
+// machine that has no Athena task: weir states run starts the engine
+// for Parquet items (it once did only for Athena tasks), and a file
+// that is not Parquet fails the reader, naming it.
+func TestStatesRunParquetItems(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustWeir(t, dir, "lake", "mb", "s3://unloaded")
+	mustWeir(t, dir, "query", "UNLOAD (SELECT x AS n, x * x AS sq FROM (VALUES 1, 2, 3) AS t(x)) TO 's3://unloaded/sq/' WITH (format = 'PARQUET')")
+	putFile(t, dir, "s3://unloaded/bad/not.parquet", "id,n\n1,2\n")
+	def := writeDefinition(t, `{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+		"ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "ReaderConfig": {"InputType": "PARQUET", "Transformation": "LOAD_AND_FLATTEN"},
+		               "Parameters": {"Bucket": "unloaded", "Prefix.$": "$.prefix"}},
+		"ItemSelector": {"sq.$": "$$.Map.Item.Value.sq"},
+		"ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "OutputPath": "$.sq", "End": true}}}}}}`)
+	stdout := mustWeir(t, dir, "states", "run", def, "--input", `{"prefix": "sq/"}`, "-o", "json")
+	var out runOutput
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil || out.Status != "SUCCEEDED" {
+		t.Fatalf("%v %s", err, stdout)
+	}
+	var squares []int
+	if err := json.Unmarshal(out.Output, &squares); err != nil {
+		t.Fatal(err)
+	}
+	sort.Ints(squares)
+	if fmt.Sprint(squares) != "[1 4 9]" {
+		t.Errorf("squares %v", squares)
+	}
+	stdout, stderr, code := weir(t, dir, "", "states", "run", def, "--input", `{"prefix": "bad/"}`, "-o", "json")
+	wantRun(t, "not Parquet", stdout, stderr, code, 1, "States.ItemReaderFailed")
+	if !strings.Contains(stdout, "cannot read s3://unloaded/bad/not.parquet: not a readable Parquet file") {
+		t.Errorf("the cause does not name the file:\n%s", stdout)
 	}
 }

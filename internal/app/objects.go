@@ -4,18 +4,27 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/weirdata/weir/internal/duckengine"
 	"github.com/weirdata/weir/internal/lake"
 	"github.com/weirdata/weir/internal/workflow"
 )
 
 // Objects returns the lake as state machines see it: the object store of
 // distributed Maps' ItemReader and ResultWriter.
-func (a *App) Objects() workflow.Objects { return lakeObjects{a.Lake} }
+// It reads Parquet objects with the App's engine (workflow.ParquetReader).
+func (a *App) Objects() workflow.Objects { return lakeObjects{a.Lake, a.Engine} }
 
-// lakeObjects implements workflow.Objects over a lake.Store.
-type lakeObjects struct{ store lake.Store }
+// lakeObjects implements workflow.Objects over a lake.Store, and
+// workflow.ParquetReader with the engine (nil in a read-only App).
+type lakeObjects struct {
+	store  lake.Store
+	engine *duckengine.Engine
+}
 
 func (o lakeObjects) bucket(ctx context.Context, name string) (lake.Bucket, error) {
 	b, err := o.store.Bucket(ctx, name)
@@ -66,3 +75,42 @@ func (o lakeObjects) List(ctx context.Context, bucket, prefix string) ([]workflo
 	}
 	return out, nil
 }
+
+// ParquetItems implements workflow.ParquetReader: DuckDB reads the
+// object's file in the lake in place.
+func (o lakeObjects) ParquetItems(ctx context.Context, bucket, key string, limit int) ([]any, error) {
+	if o.engine == nil {
+		return nil, errors.New("this weir started without its SQL engine, which reads Parquet")
+	}
+	b, err := o.bucket(ctx, bucket)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := b.Stat(ctx, key); err != nil {
+		return nil, err
+	}
+	lp, ok := b.(lake.LocalPather)
+	if !ok {
+		return nil, fmt.Errorf("bucket %s does not keep its objects in files DuckDB can read", bucket)
+	}
+	path, err := lp.LocalPath(key)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := o.engine.ParquetRows(ctx, path, limit)
+	if err != nil {
+		// DuckDB names the file by its path; the user knows it by its URI.
+		return nil, errors.New(strings.ReplaceAll(err.Error(), path, "s3://"+bucket+"/"+key))
+	}
+	items := make([]any, len(rows))
+	for i, r := range rows {
+		dec := json.NewDecoder(strings.NewReader(r))
+		dec.UseNumber()
+		if err := dec.Decode(&items[i]); err != nil {
+			return nil, fmt.Errorf("row %d could not be given as JSON: %v", i+1, err)
+		}
+	}
+	return items, nil
+}
+
+var _ workflow.ParquetReader = lakeObjects{}

@@ -38,10 +38,24 @@ func (v *validator) itemReader(r *object) {
 		v.errorf(schemaFailed, c.at(name), "'%s' must be %s, not %q", name, orList(values), s)
 		return ""
 	}
-	oneOf("InputType", "CSV", "JSON", "JSONL", "PARQUET", "MANIFEST")
+	input := oneOf("InputType", "CSV", "JSON", "JSONL", "PARQUET", "MANIFEST")
 	oneOf("CSVDelimiter", "COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB")
 	oneOf("Transformation", "NONE", "LOAD_AND_FLATTEN")
-	oneOf("ManifestType", "ATHENA_DATA", "S3_INVENTORY")
+	switch oneOf("ManifestType", "ATHENA_DATA", "S3_INVENTORY") {
+	case "ATHENA_DATA":
+		if input != "CSV" && input != "JSONL" && input != "PARQUET" && (input != "" || !c.has("InputType")) {
+			v.errorf(schemaFailed, c.ptr, "ManifestType ATHENA_DATA needs 'InputType' CSV, JSONL or PARQUET, the format of the data files the manifest lists")
+		}
+	case "S3_INVENTORY":
+		if input != "" && input != "MANIFEST" {
+			v.errorf(schemaFailed, c.at("InputType"), "ManifestType S3_INVENTORY reads the CSV files an S3 Inventory's manifest.json lists: leave 'InputType' out, not %q", input)
+		}
+	}
+	if c.has("ManifestType") || input == "MANIFEST" {
+		if res == "arn:aws:states:::s3:listObjectsV2" {
+			v.errorf(schemaFailed, r.at("Resource"), "A manifest is read with arn:aws:states:::s3:getObject on the manifest object, not with s3:listObjectsV2")
+		}
+	}
 	loc := oneOf("CSVHeaderLocation", "FIRST_ROW", "GIVEN")
 	headers, hasHeaders := c.array("CSVHeaders", false)
 	switch {

@@ -196,7 +196,7 @@ SUCCEEDED and 1 otherwise.`,
 			}
 			// The SQL engine starts only for machines that run queries:
 			// the others start in milliseconds.
-			engine := usesAthena(def)
+			engine := needsEngine(def)
 			a, err := e.openWork(ctx, "weir states run", !engine)
 			if err != nil {
 				return err
@@ -258,19 +258,23 @@ func (e *env) executionInput(s string) (any, error) {
 	return v, nil
 }
 
-// usesAthena reports whether a definition has Athena tasks, which need
-// the SQL engine.
-func usesAthena(def *asl.Definition) bool {
+// needsEngine reports whether a definition needs the SQL engine: for
+// Athena tasks, for Parquet items (DuckDB reads them), and for nested
+// executions, whose machines may need it.
+func needsEngine(def *asl.Definition) bool {
 	for _, st := range def.States {
-		if st.Type == asl.TypeTask && strings.Contains(st.Resource, ":athena:") {
+		if st.Type == asl.TypeTask && (strings.Contains(st.Resource, ":athena:") || strings.Contains(st.Resource, ":states:startExecution")) {
+			return true
+		}
+		if cfg, ok := st.ItemReader["ReaderConfig"].(map[string]any); ok && cfg["InputType"] == "PARQUET" {
 			return true
 		}
 		for _, b := range st.Branches {
-			if usesAthena(b) {
+			if needsEngine(b) {
 				return true
 			}
 		}
-		if st.ItemProcessor != nil && usesAthena(st.ItemProcessor) {
+		if st.ItemProcessor != nil && needsEngine(st.ItemProcessor) {
 			return true
 		}
 	}

@@ -74,8 +74,10 @@ func (s *stateRun) readerFailed(format string, args ...any) *failure {
 
 // readerConfig is an ItemReader's ReaderConfig, checked.
 type readerConfig struct {
-	inputType      string // JSON, JSONL or CSV
+	inputType      string // JSON, JSONL, CSV, PARQUET or MANIFEST (an S3 Inventory)
+	manifest       string // "", ATHENA_DATA or S3_INVENTORY
 	headerLocation string // FIRST_ROW or GIVEN
+	headerSet      bool   // CSVHeaderLocation was given
 	headers        []string
 	delimiter      byte
 	transformation string // NONE or LOAD_AND_FLATTEN
@@ -110,6 +112,9 @@ func (s *stateRun) readItems(ctx context.Context, effective any) (*MapItems, *fa
 	}
 	out := &MapItems{Items: []any{}}
 	if resource == resourceListObjectsV2 {
+		if cfg.manifest != "" {
+			return nil, s.readerFailed("ReaderConfig.ManifestType %s is read with %s on the manifest object, not with %s", cfg.manifest, resourceGetObject, resourceListObjectsV2)
+		}
 		prefix, ok := params["Prefix"].(string)
 		if _, given := params["Prefix"]; given && !ok {
 			return nil, s.readerFailed("Parameters.Prefix must be a string, not %s", s.x.encode(params["Prefix"]))
@@ -148,7 +153,15 @@ func (s *stateRun) readItems(ctx context.Context, effective any) (*MapItems, *fa
 	if key == "" {
 		return nil, s.readerFailed("Parameters.Key must be an object key, not %s", s.x.encode(params["Key"]))
 	}
-	if f := s.readObject(ctx, cfg, bucket, key, out, false); f != nil {
+	switch cfg.manifest {
+	case manifestAthena:
+		f = s.readAthenaManifest(ctx, cfg, bucket, key, out)
+	case manifestInventory:
+		f = s.readInventory(ctx, cfg, bucket, key, out)
+	default:
+		f = s.readObject(ctx, cfg, bucket, key, out, false)
+	}
+	if f != nil {
 		return nil, f
 	}
 	return out, nil
@@ -158,31 +171,51 @@ func (s *stateRun) readItems(ctx context.Context, effective any) (*MapItems, *fa
 // object's URI as its source when perItem, or as out's Source.
 func (s *stateRun) readObject(ctx context.Context, cfg readerConfig, bucket, key string, out *MapItems, perItem bool) *failure {
 	uri := "s3://" + bucket + "/" + key
-	data, err := s.x.r.opts.Objects.Get(ctx, bucket, key)
-	if err != nil {
-		return s.readerFailed("cannot read %s: %v", uri, err)
-	}
 	limit := maxReaderItems + 1
 	if cfg.maxItems > 0 {
 		limit = cfg.maxItems - len(out.Items)
 	}
-	items, err := parseItems(data, cfg, limit)
-	if err != nil {
-		return s.readerFailed("%s: %v", uri, err)
+	var items []any
+	if cfg.inputType == "PARQUET" {
+		pr, ok := s.x.r.opts.Objects.(ParquetReader)
+		if !ok {
+			return s.readerFailed("InputType PARQUET needs an object store that reads Parquet; run the machine with weir, whose lake does")
+		}
+		var err error
+		if items, err = pr.ParquetItems(ctx, bucket, key, limit); err != nil {
+			return s.readerFailed("cannot read %s: %v", uri, err)
+		}
+	} else {
+		data, f := s.getObject(ctx, bucket, key)
+		if f != nil {
+			return f
+		}
+		var err error
+		if items, err = parseItems(data, cfg, limit); err != nil {
+			return s.readerFailed("%s: %v", uri, err)
+		}
 	}
+	if !perItem {
+		out.Source = "S3://" + bucket + "/" + key
+		return s.addItems(cfg, out, items, "", uri)
+	}
+	return s.addItems(cfg, out, items, "S3://"+bucket+"/"+key, uri)
+}
+
+// addItems appends the items read from the object uri to out, each with
+// source as its $$.Map.Item.Source unless source is "" (out.Source then
+// is every item's).
+func (s *stateRun) addItems(cfg readerConfig, out *MapItems, items []any, source, uri string) *failure {
 	if cfg.maxItems == 0 && len(out.Items)+len(items) > maxReaderItems {
 		return s.readerFailed("%s holds more than the %d items an ItemReader reads; set ReaderConfig.MaxItems", uri, maxReaderItems)
 	}
-	source := "S3://" + bucket + "/" + key
-	if perItem {
+	if source != "" {
 		for len(out.Sources) < len(out.Items) {
 			out.Sources = append(out.Sources, out.Source)
 		}
 		for range items {
 			out.Sources = append(out.Sources, source)
 		}
-	} else {
-		out.Source = source
 	}
 	out.Items = append(out.Items, items...)
 	return nil
@@ -228,23 +261,15 @@ func (s *stateRun) readerConfig(r map[string]any, effective any) (readerConfig, 
 		}
 		return sv, nil
 	}
-	if v, f := str("InputType"); f != nil {
+	inputType, f := str("InputType")
+	if f != nil {
 		return cfg, f
-	} else if v != "" {
-		cfg.inputType = v
 	}
-	switch cfg.inputType {
-	case "JSON", "JSONL", "CSV":
-	case "PARQUET", "MANIFEST":
-		return cfg, s.readerFailed("ReaderConfig.InputType %s is not supported by weir yet; use JSON, JSONL or CSV", cfg.inputType)
-	default:
-		return cfg, s.readerFailed("ReaderConfig.InputType must be JSON, JSONL or CSV, not %q", cfg.inputType)
+	if cfg.manifest, f = str("ManifestType"); f != nil {
+		return cfg, f
 	}
-	if v, f := str("ManifestType"); f != nil || v != "" {
-		if f != nil {
-			return cfg, f
-		}
-		return cfg, s.readerFailed("ReaderConfig.ManifestType %s is not supported by weir yet", v)
+	if f := s.checkInputType(&cfg, inputType); f != nil {
+		return cfg, f
 	}
 	if v, f := str("Transformation"); f != nil {
 		return cfg, f
@@ -265,7 +290,7 @@ func (s *stateRun) readerConfig(r map[string]any, effective any) (readerConfig, 
 		if v != "FIRST_ROW" && v != "GIVEN" {
 			return cfg, s.readerFailed("ReaderConfig.CSVHeaderLocation must be FIRST_ROW or GIVEN, not %q", v)
 		}
-		cfg.headerLocation = v
+		cfg.headerLocation, cfg.headerSet = v, true
 	}
 	if v, f := str("CSVDelimiter"); f != nil {
 		return cfg, f

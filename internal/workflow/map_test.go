@@ -1,15 +1,20 @@
 package workflow
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/weirdata/weir/internal/asl"
 	"github.com/weirdata/weir/internal/errs"
@@ -32,21 +37,50 @@ func newMemObjects() *memObjects {
 }
 
 // scriptObjects makes the objects of a record's "--- object
-// s3://bucket/key" sections (a key ending in "/" makes only the bucket).
+// s3://bucket/key [gzip|zstd]" sections (a key ending in "/" makes only
+// the bucket); gzip or zstd stores the content so compressed.
 func scriptObjects(t testing.TB, sections string) *memObjects {
 	m := newMemObjects()
 	for _, sec := range strings.Split(sections, "\n--- object ")[1:] {
-		uri, content, _ := strings.Cut(sec, "\n")
+		line, content, _ := strings.Cut(sec, "\n")
+		uri, codec, _ := strings.Cut(line, " ")
 		bucket, key, ok := strings.Cut(strings.TrimPrefix(uri, "s3://"), "/")
 		if !ok {
 			t.Fatalf("object %q: want s3://bucket/key", uri)
 		}
 		m.buckets[bucket] = true
 		if key != "" {
-			m.objects[bucket+"/"+key] = []byte(content + "\n")
+			m.objects[bucket+"/"+key] = compress(t, codec, []byte(content+"\n"))
 		}
 	}
 	return m
+}
+
+// compress compresses data with codec: "", gzip or zstd.
+func compress(t testing.TB, codec string, data []byte) []byte {
+	var b bytes.Buffer
+	var w io.WriteCloser
+	switch codec {
+	case "":
+		return data
+	case "gzip":
+		w = gzip.NewWriter(&b)
+	case "zstd":
+		zw, err := zstd.NewWriter(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w = zw
+	default:
+		t.Fatalf("unknown compression %q: want gzip or zstd", codec)
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func (m *memObjects) Get(ctx context.Context, bucket, key string) ([]byte, error) {
