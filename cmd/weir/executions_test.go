@@ -396,3 +396,71 @@ func TestCrashWhileWaitingForToken(t *testing.T) {
 		t.Errorf("the function ran %d times", calls)
 	}
 }
+
+// TestCrashDuringNestedExecution kills weir while a parent's
+// startExecution.sync:2 task waits for its child (started without a
+// name), then resumes: the parent's task finds the child it started
+// (named after the task's attempt) instead of starting another, the
+// child runs on once — never twice at once, though both the resume and
+// the parent's task want it — and its function ran once.
+func TestCrashDuringNestedExecution(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	events := t.TempDir()
+	mustWeir(t, dir, "functions", "create", "count", "--env", "EVENTS="+events,
+		"--command", `read -r event; echo "$event" >> "$EVENTS/calls"; echo '{"counted": true}'`)
+	mustWeir(t, dir, "states", "create", "child", "--definition", writeDefinition(t, `{"StartAt": "T", "States": {
+		"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:000000000000:function:count", "Next": "W"},
+		"W": {"Type": "Wait", "Seconds": 2, "End": true}}}`))
+	mustWeir(t, dir, "states", "create", "crash", "--definition", writeDefinition(t, `{"StartAt": "Nest", "States": {
+		"Nest": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+		         "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:child", "Input": {"n": 1}},
+		         "OutputPath": "$.Output", "End": true}}}`))
+	children := func() []string {
+		var list struct{ Executions []struct{ Name string } }
+		stdout, _, code := weir(t, dir, "", "executions", "list", "--machine", "child", "-o", "json")
+		if code != 0 || json.Unmarshal([]byte(stdout), &list) != nil {
+			return nil
+		}
+		var names []string
+		for _, x := range list.Executions {
+			names = append(names, x.Name)
+		}
+		return names
+	}
+	p := startWeir(t, dir, nil, "executions", "start", "crash", "--name", "run", "--wait")
+	waitFor(t, time.Minute, "the child to wait", func() bool {
+		c := children()
+		return len(c) == 1 && hasEventFor(t, dir, "child:"+c[0], "WaitStateEntered")
+	})
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := p.wait(t); code != 137 {
+		t.Fatalf("killed weir exited %d", code)
+	}
+
+	out := mustWeir(t, dir, "executions", "resume")
+	if !strings.Contains(out, "crash:run SUCCEEDED") {
+		t.Fatalf("resume: %s", out)
+	}
+	if c := children(); len(c) != 1 {
+		t.Errorf("children after the resume: %v, want the one started before the crash", c)
+	}
+	var x struct{ Output string }
+	if err := json.Unmarshal([]byte(mustWeir(t, dir, "executions", "describe", "crash:run", "-o", "json")), &x); err != nil || x.Output != `{"counted":true}` {
+		t.Errorf("parent: %+v %v", x, err)
+	}
+	if calls := strings.Count(readFile(t, events, "calls"), "\n"); calls != 1 {
+		t.Errorf("the child's function ran %d times", calls)
+	}
+	var h struct{ Events []historyEvent }
+	if err := json.Unmarshal([]byte(mustWeir(t, dir, "executions", "history", "child:"+children()[0], "-o", "json")), &h); err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []string{"ExecutionStarted", "WaitStateEntered", "WaitStateExited", "ExecutionSucceeded"} {
+		if !hasEvent(h.Events, typ, 1) || hasEvent(h.Events, typ, 2) {
+			t.Errorf("the child's history does not have one %s: %+v", typ, h.Events)
+		}
+	}
+}

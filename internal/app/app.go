@@ -26,6 +26,7 @@ import (
 	"github.com/weirdata/weir/internal/query"
 	"github.com/weirdata/weir/internal/schedule"
 	"github.com/weirdata/weir/internal/trigger"
+	"github.com/weirdata/weir/internal/workflow"
 )
 
 // Options say how to open an App.
@@ -68,7 +69,10 @@ type App struct {
 
 	logger  *slog.Logger
 	starter *scheduleStarter
-	closed  sync.Once
+	// inflight is shared by all the App's workflow runners, so that no
+	// execution runs twice at once in this process.
+	inflight *workflow.Inflight
+	closed   sync.Once
 }
 
 // Open opens a data directory to work in it: it takes the directory's
@@ -102,7 +106,7 @@ func open(ctx context.Context, opts Options, work bool) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Dir: dir, logger: logger}
+	a := &App{Config: cfg, Dir: dir, logger: logger, inflight: workflow.NewInflight()}
 	if work {
 		if opts.LockFile != nil {
 			err = dir.Adopt(opts.LockFile, datadir.Holder{Command: opts.Command})

@@ -34,6 +34,7 @@ func (a *App) runnerOptions(reg *workflow.Registry, clock workflow.Clock) workfl
 	opts := workflow.DefaultOptions()
 	opts.Tasks, opts.Store, opts.Logger = reg, a.Meta.Workflows(), a.logger.With("component", "workflow")
 	opts.Objects = a.Objects()
+	opts.Inflight = a.inflight
 	if clock != nil {
 		opts.Clock = clock
 	}

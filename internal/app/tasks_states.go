@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/weirdata/weir/internal/errs"
 	"github.com/weirdata/weir/internal/workflow"
 )
@@ -71,6 +72,9 @@ func (a *App) startExecution(ctx context.Context, child *workflow.Runner, req *w
 		input = in
 	}
 	name, _ := m["Name"].(string)
+	if name == "" {
+		name = childName(req)
+	}
 	x, _, err := child.Create(ctx, sm.Definition, input, workflow.ExecutionInfo{Name: name, Machine: sm.Name, StateMachineARN: arn})
 	if err != nil {
 		if errors.Is(err, workflow.ErrExecutionAlreadyExists) {
@@ -129,4 +133,17 @@ func describeExecution(x *workflow.Execution, values bool) map[string]any {
 		out["Error"], out["Cause"] = x.Error, x.Cause
 	}
 	return out
+}
+
+// childName names a child started without a name after the task's
+// attempt, which $$.Task.Token names durably: the task run again after a
+// crash then finds the child it started (running or ended) instead of
+// starting another. It is a UUID, as AWS's generated names are.
+func childName(req *workflow.TaskRequest) string {
+	task, _ := req.Context["Task"].(map[string]any)
+	token, _ := task["Token"].(string)
+	if token == "" {
+		return uuid.NewString()
+	}
+	return uuid.NewSHA1(uuid.NameSpaceOID, []byte("weir nested execution\n"+token)).String()
 }

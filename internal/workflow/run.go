@@ -44,6 +44,10 @@ type Options struct {
 	// ResultWriter (weir's lake); nil fails them with
 	// States.ItemReaderFailed and States.ResultWriterFailed.
 	Objects Objects
+	// Inflight is the set of executions running in this process, shared
+	// by its runners so that none runs an execution another is running;
+	// nil gives the runner a set of its own.
+	Inflight *Inflight
 }
 
 // DefaultOptions returns the options of a Runner on the system clock
@@ -104,6 +108,9 @@ func NewRunner(opts Options) *Runner {
 	}
 	if opts.Tasks == nil {
 		opts.Tasks = d.Tasks
+	}
+	if opts.Inflight == nil {
+		opts.Inflight = NewInflight()
 	}
 	if opts.MaxPayloadBytes == 0 {
 		opts.MaxPayloadBytes = d.MaxPayloadBytes
@@ -223,6 +230,14 @@ func (r *Runner) Execute(ctx context.Context, arn string) (*Execution, error) {
 	if r.opts.Store == nil {
 		return nil, errors.New("workflow: Resume needs a Store")
 	}
+	// After waiting for another run of the execution, the execution is
+	// read afresh: it has ended, or that run stopped with its process's
+	// ctx and this one takes over.
+	release, err := r.opts.Inflight.acquire(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	e, err := r.opts.Store.GetExecution(ctx, arn)
 	if err != nil {
 		return nil, err
