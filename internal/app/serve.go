@@ -77,7 +77,7 @@ func (a *App) Serve(ctx context.Context, opts ServeOptions) error {
 	if err != nil {
 		return err
 	}
-	ex := &executor{runner: runner, store: a.Meta.Workflows(), base: base, logger: a.logger.With("component", "executor"), running: map[string]bool{}}
+	ex := &executor{runner: runner, inflight: a.inflight, store: a.Meta.Workflows(), base: base, logger: a.logger.With("component", "executor"), running: map[string]bool{}}
 	cr := &serverCrawlers{Service: a.Crawlers, base: base, metrics: m, logger: a.logger.With("component", "crawls")}
 	svc := httpapi.Services{
 		Lake: a.Lake, Catalog: a.Catalog, Queries: a.Queries, Crawlers: cr, Functions: a.Functions,
@@ -178,9 +178,12 @@ func (a *App) metricsSource(ctx context.Context) (metrics.Snapshot, error) {
 // RUNNING by a previous process and those started through the API.
 type executor struct {
 	runner *workflow.Runner
-	store  *metastore.Workflows
-	base   context.Context
-	logger *slog.Logger
+	// inflight holds every execution running in this process, those
+	// that parents' nested-execution tasks run included.
+	inflight *workflow.Inflight
+	store    *metastore.Workflows
+	base     context.Context
+	logger   *slog.Logger
 
 	wg      sync.WaitGroup
 	mu      sync.Mutex
@@ -265,7 +268,7 @@ func (ex *executor) Stop(ctx context.Context, arn, cause string) (*workflow.Exec
 		return x, nil
 	}
 	ex.mu.Lock()
-	here := ex.running[arn]
+	here := ex.running[arn] || ex.inflight.Running(arn)
 	ex.mu.Unlock()
 	if !here {
 		if err := ex.runner.Abort(ctx, arn, cause); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -483,5 +484,61 @@ func TestServeTaskTokens(t *testing.T) {
 	}
 	if err := c.SendTaskHeartbeat(ctx, "forged"); !errors.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "InvalidToken") {
 		t.Errorf("a forged token: %v", err)
+	}
+}
+
+// TestServeStopNestedChild stops, through the API, a child execution
+// that a parent's startExecution.sync task runs in the server: the run
+// is asked to stop and ends ABORTED, and the parent's task fails with
+// States.TaskFailed. The server once recorded the abort behind the run's
+// back, as for an execution no process runs: the run waited on and the
+// parent never ended.
+func TestServeStopNestedChild(t *testing.T) {
+	ctx := context.Background()
+	s := startServe(t, t.TempDir(), "")
+	c := s.c
+	if _, err := c.CreateStateMachine(ctx, httpapi.StateMachineInput{Name: "child", Definition: `{"StartAt": "W", "States": {
+		"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}`}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateStateMachine(ctx, httpapi.StateMachineInput{Name: "parent", Definition: `{"StartAt": "Nest", "States": {
+		"Nest": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync",
+		         "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:child", "Name": "kid"}, "End": true}}}`}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "parent", Name: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the child to wait", func() bool {
+		h, err := c.ExecutionHistory(ctx, "child:kid", false, apiclient.Page{})
+		if err != nil {
+			return false
+		}
+		for _, e := range h.Events {
+			if e["type"] == "WaitStateEntered" {
+				return true
+			}
+		}
+		return false
+	})
+	stopped, err := c.StopExecution(ctx, "child:kid", "enough")
+	if err != nil || stopped.Status != "ABORTED" {
+		t.Fatalf("stop: %+v %v", stopped, err)
+	}
+	done, err := c.WaitExecution(ctx, x.ExecutionArn, 20*time.Millisecond)
+	if err != nil || done.Status != "FAILED" || done.Error != "States.TaskFailed" {
+		t.Fatalf("parent: %+v %v", done, err)
+	}
+	h, err := c.ExecutionHistory(ctx, "child:kid", false, apiclient.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, e := range h.Events {
+		types = append(types, fmt.Sprint(e["type"]))
+	}
+	if got := strings.Join(types, " "); got != "ExecutionStarted WaitStateEntered ExecutionAborted" {
+		t.Errorf("child history: %s", got)
 	}
 }

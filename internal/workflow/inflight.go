@@ -50,3 +50,13 @@ func (in *Inflight) acquire(ctx context.Context, arn string) (release func(), er
 		}
 	}
 }
+
+// Running reports whether an Execute of arn runs in this process: to
+// stop it, ask that run (Store.RequestStop) rather than record the end
+// behind its back.
+func (in *Inflight) Running(arn string) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	_, ok := in.running[arn]
+	return ok
+}
