@@ -171,30 +171,7 @@ States:
     Type: Parallel
     End: true
     Branches:
-      - StartAt: FromParquetManifest
-        States:
-          FromParquetManifest:
-            Type: Map
-            End: true
-            ItemReader:
-              Resource: arn:aws:states:::s3:getObject
-              ReaderConfig: {ManifestType: ATHENA_DATA, InputType: PARQUET}
-              Parameters:
-                Bucket: results
-                Key.$: States.Format('q/{}-manifest.csv', $[0].QueryExecution.QueryExecutionId)`+
-		strings.ReplaceAll(processor, "%s", "A")+`
-      - StartAt: FromJsonManifest
-        States:
-          FromJsonManifest:
-            Type: Map
-            End: true
-            ItemReader:
-              Resource: arn:aws:states:::s3:getObject
-              ReaderConfig: {ManifestType: ATHENA_DATA, InputType: JSONL}
-              Parameters:
-                Bucket: results
-                Key.$: States.Format('q/{}-manifest.csv', $[1].QueryExecution.QueryExecutionId)`+
-		strings.ReplaceAll(processor, "%s", "B")+`
+`+manifestBranch("FromParquetManifest", "PARQUET", 0)+manifestBranch("FromJsonManifest", "JSONL", 1)+`
       - StartAt: FromParquetFiles
         States:
           FromParquetFiles:
@@ -229,6 +206,29 @@ States:
 			t.Errorf("branch %d read:\n%s\nwant:\n%s", i, got, want)
 		}
 	}
+}
+
+// manifestBranch is a Parallel branch (in YAML, at the indentation of
+// TestStatesRunOverAthenaUnload's) whose distributed Map reads the files
+// in the data manifest of the query whose result is $[query].
+func manifestBranch(name, inputType string, query int) string {
+	return fmt.Sprintf(`      - StartAt: %[1]s
+        States:
+          %[1]s:
+            Type: Map
+            End: true
+            ItemReader:
+              Resource: arn:aws:states:::s3:getObject
+              ReaderConfig: {ManifestType: ATHENA_DATA, InputType: %[2]s}
+              Parameters:
+                Bucket: results
+                Key.$: States.Format('q/{}-manifest.csv', $[%[3]d].QueryExecution.QueryExecutionId)
+            ItemProcessor:
+              ProcessorConfig: {Mode: DISTRIBUTED}
+              StartAt: %[1]sItem
+              States:
+                %[1]sItem: {Type: Pass, End: true}
+`, name, inputType, query)
 }
 
 // TestStatesRunParquetItems reads the Parquet files of an UNLOAD with a

@@ -6,18 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/weirdata/weir/internal/query/querytest"
 )
 
 func TestParquetRows(t *testing.T) {
-	root := t.TempDir()
-	dirs := querytest.Dirs{Lake: filepath.Join(root, "lake"), Staging: filepath.Join(root, "staging"), Temp: filepath.Join(root, "temp")}
-	for _, d := range []string{dirs.Lake, dirs.Staging, dirs.Temp} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dirs := tempDirs(t)
 	e := openTestEngine(t, dirs)
 	ctx := context.Background()
 	path := filepath.Join(dirs.Lake, "items.parquet")

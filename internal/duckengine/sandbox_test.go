@@ -14,13 +14,8 @@ import (
 // and the planner: even SQL that reached the engine directly could not
 // read or write outside the lake, load extensions or change settings.
 func TestSandbox(t *testing.T) {
-	root := t.TempDir()
-	dirs := querytest.Dirs{Lake: filepath.Join(root, "lake"), Staging: filepath.Join(root, "staging"), Temp: filepath.Join(root, "tmp")}
-	for _, d := range []string{dirs.Lake, dirs.Staging, dirs.Temp} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dirs := tempDirs(t)
+	root := filepath.Dir(dirs.Lake)
 	outside := filepath.Join(root, "secret.csv")
 	if err := os.WriteFile(outside, []byte("a,b\n1,2\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -57,4 +52,18 @@ func TestSandbox(t *testing.T) {
 	if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM read_csv('"+inside+"')").Scan(&n); err != nil || n != 1 {
 		t.Errorf("reading a lake file: %d rows, %v", n, err)
 	}
+}
+
+// tempDirs makes an engine's lake, staging and temp directories under a
+// test's temporary directory.
+func tempDirs(t *testing.T) querytest.Dirs {
+	t.Helper()
+	root := t.TempDir()
+	dirs := querytest.Dirs{Lake: filepath.Join(root, "lake"), Staging: filepath.Join(root, "staging"), Temp: filepath.Join(root, "tmp")}
+	for _, d := range []string{dirs.Lake, dirs.Staging, dirs.Temp} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dirs
 }
