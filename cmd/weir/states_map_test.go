@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -264,4 +265,38 @@ func TestStatesRunParquetItems(t *testing.T) {
 	if !strings.Contains(stdout, "cannot read s3://unloaded/bad/not.parquet: not a readable Parquet file") {
 		t.Errorf("the cause does not name the file:\n%s", stdout)
 	}
+}
+
+// TestExecutionsMapRuns lists the Map Run of a stored execution's
+// distributed Map: its status and children by status, as a table and
+// as ListMapRuns's JSON.
+func TestExecutionsMapRuns(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustWeir(t, dir, "states", "create", "batches", "--definition", writeDefinition(t, `{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+		"ItemsPath": "$.items", "Label": "Items", "ToleratedFailureCount": 1, "MaxConcurrency": 1,
+		"ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "C", "States": {
+			"C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "F"}], "Default": "P"},
+			"P": {"Type": "Pass", "End": true}, "F": {"Type": "Fail", "Error": "Bad.Item"}}}}}}`))
+	mustWeir(t, dir, "executions", "start", "batches", "--name", "b1", "--input", `{"items": [1, 2, 3]}`, "--wait")
+	table := mustWeir(t, dir, "executions", "map-runs", "batches:b1")
+	if !regexp.MustCompile(`(?m)^batches/Items:[0-9a-f-]{36} +SUCCEEDED +\S+ +\S+ +0 +2 +1 +0 +3 *$`).MatchString(table) {
+		t.Errorf("map-runs table:\n%s", table)
+	}
+	var out struct {
+		MapRuns []struct {
+			MapRunArn, ExecutionArn, StateMachineArn, Status string
+			ExecutionCounts                                  struct{ Running, Succeeded, Failed, Aborted, Total int }
+		}
+	}
+	if err := json.Unmarshal([]byte(mustWeir(t, dir, "executions", "map-runs", "batches:b1", "-o", "json")), &out); err != nil || len(out.MapRuns) != 1 {
+		t.Fatalf("%+v %v", out, err)
+	}
+	r := out.MapRuns[0]
+	if r.Status != "SUCCEEDED" || r.ExecutionArn != "arn:aws:states:us-east-1:000000000000:execution:batches:b1" ||
+		r.StateMachineArn != "arn:aws:states:us-east-1:000000000000:stateMachine:batches/Items" || r.ExecutionCounts.Total != 3 || r.ExecutionCounts.Failed != 1 {
+		t.Errorf("map run %+v", r)
+	}
+	_, stderr, code := weir(t, dir, "", "executions", "map-runs", "batches:none")
+	wantRun(t, "map-runs of no execution", "", stderr, code, 1, "ExecutionDoesNotExist")
 }

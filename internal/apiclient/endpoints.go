@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/weirdata/weir/internal/httpapi"
+	"github.com/weirdata/weir/internal/workflow"
 )
 
 // Lake.
@@ -311,6 +312,15 @@ func (c *Client) ExecutionHistory(ctx context.Context, execution string, reverse
 	}
 	var out httpapi.History
 	return &out, c.do(ctx, "GET", "/executions/"+esc(execution)+"/history", q, nil, &out)
+}
+
+// MapRuns lists an execution's distributed Map Runs (ListMapRuns).
+func (c *Client) MapRuns(ctx context.Context, execution string) ([]workflow.MapRun, error) {
+	var out httpapi.MapRunList
+	if err := c.do(ctx, "GET", "/executions/"+esc(execution)+"/map-runs", nil, nil, &out); err != nil {
+		return nil, err
+	}
+	return out.MapRuns, nil
 }
 
 // StopExecution stops a running execution; it ends ABORTED.

@@ -542,3 +542,28 @@ func TestServeStopNestedChild(t *testing.T) {
 		t.Errorf("child history: %s", got)
 	}
 }
+
+// TestServeMapRuns lists an execution's Map Runs through the API.
+func TestServeMapRuns(t *testing.T) {
+	ctx := context.Background()
+	c := startServe(t, t.TempDir(), "").c
+	if _, err := c.CreateStateMachine(ctx, httpapi.StateMachineInput{Name: "fan", Definition: `{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+		"ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}`}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := c.StartExecution(ctx, httpapi.StartExecutionInput{StateMachine: "fan", Name: "one", Input: []any{1, 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done, err := c.WaitExecution(ctx, x.ExecutionArn, 20*time.Millisecond); err != nil || done.Status != "SUCCEEDED" {
+		t.Fatalf("%+v %v", done, err)
+	}
+	runs, err := c.MapRuns(ctx, "fan:one")
+	if err != nil || len(runs) != 1 || runs[0].Status != "SUCCEEDED" || runs[0].ExecutionCounts.Total != 2 ||
+		runs[0].ExecutionCounts.Succeeded != 2 || runs[0].ExecutionArn != x.ExecutionArn {
+		t.Fatalf("map runs: %+v %v", runs, err)
+	}
+	if _, err := c.MapRuns(ctx, "fan:none"); !errors.Is(err, errs.NotFound) {
+		t.Errorf("map runs of no execution: %v", err)
+	}
+}

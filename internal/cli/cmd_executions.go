@@ -204,7 +204,7 @@ An execution is named by its ARN or by MACHINE:NAME.`,
   weir executions history pipeline:day-2024-03-01`,
 	}
 	cmd.AddCommand(e.executionsStartCommand(), e.executionsDescribeCommand(), e.executionsHistoryCommand(),
-		e.executionsListCommand(), e.executionsStopCommand(), e.executionsRedriveCommand(), e.executionsResumeCommand())
+		e.executionsMapRunsCommand(), e.executionsListCommand(), e.executionsStopCommand(), e.executionsRedriveCommand(), e.executionsResumeCommand())
 	cmd.AddCommand(e.executionsTaskCommands()...)
 	return cmd
 }
@@ -629,6 +629,62 @@ func (e *env) executionsHistoryCommand() *cobra.Command {
 			}
 			defer release()
 			return e.printHistory(cmd.Context(), w, arn, output)
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
+	return cmd
+}
+
+func (e *env) executionsMapRunsCommand() *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "map-runs EXECUTION",
+		Short: "List an execution's distributed Map Runs and their child executions by status",
+		Long: `A distributed Map state (ProcessorConfig Mode DISTRIBUTED) runs its items as child
+executions in a Map Run. This lists the execution's Map Runs in the order they started,
+with their status and their children counted by status, as Step Functions' ListMapRuns and
+DescribeMapRun tell of them. Children not yet started are not counted.`,
+		Example: `  weir executions map-runs orders:day-2024-03-01
+  weir executions map-runs orders:day-2024-03-01 -o json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			arn, err := resolveExecution(args[0])
+			if err != nil {
+				return err
+			}
+			w, release, err := e.workflowService(cmd.Context(), "", false)
+			if err != nil {
+				return err
+			}
+			defer release()
+			events, err := w.History(cmd.Context(), arn)
+			if err != nil {
+				return kindError(err)
+			}
+			runs := workflow.MapRuns(arn, events)
+			if output == outputJSON {
+				return writeJSON(e.stdout, map[string]any{"mapRuns": runs})
+			}
+			if len(runs) == 0 {
+				fmt.Fprintf(e.stdout, "execution %s has no distributed Map Runs\n", args[0])
+				return nil
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "MAP RUN\tSTATUS\tSTARTED\tDURATION\tRUNNING\tSUCCEEDED\tFAILED\tABORTED\tTOTAL\tERROR")
+			for _, r := range runs {
+				name := r.MapRunArn
+				if i := strings.Index(name, ":mapRun:"); i >= 0 {
+					name = name[i+len(":mapRun:"):]
+				}
+				dur := ""
+				if r.StopDate != nil {
+					dur = r.StopDate.Sub(r.StartDate).Round(time.Millisecond).String()
+				}
+				c := r.ExecutionCounts
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\n", name, r.Status, isoMillis(r.StartDate), dur,
+					c.Running, c.Succeeded, c.Failed, c.Aborted, c.Total, r.Error)
+			}
+			return tw.Flush()
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")

@@ -385,6 +385,28 @@ func (s *Server) executionHistory(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// MapRunList is the answer of listMapRuns.
+type MapRunList struct {
+	MapRuns []workflow.MapRun `json:"mapRuns"`
+}
+
+func (s *Server) listMapRuns(w http.ResponseWriter, r *http.Request) error {
+	xs, err := s.executions()
+	if err != nil {
+		return err
+	}
+	arn, err := ResolveExecution(r.PathValue("execution"))
+	if err != nil {
+		return err
+	}
+	events, err := xs.History(r.Context(), arn)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, MapRunList{MapRuns: workflow.MapRuns(arn, events)})
+	return nil
+}
+
 func (s *Server) stopExecution(w http.ResponseWriter, r *http.Request) error {
 	runs, err := s.runs()
 	if err != nil {

@@ -111,6 +111,8 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/executions/{execution}/history", id: "getExecutionHistory", tag: "executions", summary: "Page through an execution's history events (GetExecutionHistory)",
 			query: []param{{"reverseOrder", "query", "boolean", "newest events first"}, pMax, pToken},
 			resp:  typeOf[History](), status: http.StatusOK, h: s.executionHistory},
+		{method: "GET", path: "/executions/{execution}/map-runs", id: "listMapRuns", tag: "executions", summary: "The execution's distributed Map Runs, in the order they started, each as DescribeMapRun tells of it (ListMapRuns)",
+			resp: typeOf[MapRunList](), status: http.StatusOK, h: s.listMapRuns},
 		{method: "POST", path: "/executions/{execution}/stop", id: "stopExecution", tag: "executions", summary: "Stop a running execution; it ends ABORTED (StopExecution)",
 			body: typeOf[StopExecutionInput](), resp: typeOf[Execution](), status: http.StatusOK, h: s.stopExecution},
 		{method: "POST", path: "/executions/{execution}/redrive", id: "redriveExecution", tag: "executions", summary: "Run a FAILED, TIMED_OUT or ABORTED execution again from the state that did not succeed (RedriveExecution)",
