@@ -36,6 +36,14 @@ var mathFunctions = functionSet{
 		"typeof":       rename("weir_typeof"),
 		"greatest":     variadicRule("weir_greatest"),
 		"least":        variadicRule("weir_least"),
+
+		"normal_cdf":            rename("weir_normal_cdf"),
+		"inverse_normal_cdf":    rename("weir_inverse_normal_cdf"),
+		"beta_cdf":              rename("weir_beta_cdf"),
+		"inverse_beta_cdf":      rename("weir_inverse_beta_cdf"),
+		"wilson_interval_lower": rename("weir_wilson_interval_lower"),
+		"wilson_interval_upper": rename("weir_wilson_interval_upper"),
+		"cosine_similarity":     rename("weir_cosine_similarity"),
 	},
 	macros: append([]string{
 		`CREATE OR REPLACE MACRO weir_nan() AS CAST('NaN' AS DOUBLE)`,
@@ -61,8 +69,9 @@ var mathFunctions = functionSet{
 		// weir_is_nan_any(x) is true for a NaN double or real, false for
 		// any other value of any type.
 		`CREATE OR REPLACE MACRO weir_is_nan_any(x) AS (typeof(x) IN ('DOUBLE', 'FLOAT') AND lower(CAST(x AS VARCHAR)) IN ('nan', '-nan'))`,
+		cosineSimilarityMacro,
 	}, greatestLeastMacros()...),
-	udfs: mathGoFunctions,
+	udfs: mergeFuncs(mathGoFunctions, mathStatsFunctions),
 }
 
 // randRule maps rand() and random() to DuckDB's random(); the bounded

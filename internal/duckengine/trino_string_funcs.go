@@ -72,6 +72,7 @@ var stringGoFunctions = map[string][]duckdb.ScalarFunc{
 	"weir_url_extract_parameter": {&goFunc{in: []duckdb.TypeInfo{tVarchar, tVarchar}, out: tVarchar, fn: urlParameter}},
 	"weir_url_encode":            {&goFunc{in: []duckdb.TypeInfo{tVarchar}, out: tVarchar, fn: urlEncode}},
 	"weir_url_decode":            {&goFunc{in: []duckdb.TypeInfo{tVarchar}, out: tVarchar, fn: urlDecode}},
+	"weir_luhn_check":            {&goFunc{in: []duckdb.TypeInfo{tVarchar}, out: tBoolean, fn: luhnCheck}},
 }
 
 // split is split(s, delimiter[, limit]).
@@ -638,6 +639,35 @@ func urlDecode(a []driver.Value) (any, error) {
 		return nil, functionError("NOT_SUPPORTED", "url_decode() of an escape that is not UTF-8 is not supported")
 	}
 	return string(b), nil
+}
+
+// luhnCheck is luhn_check(s) as Trino's LuhnCheckFunction computes it:
+// false for the empty string, Trino's error for any byte that is not an
+// ASCII digit (spaces and dashes included), else whether the Luhn sum of
+// the digits, every second one from the right doubled, is a multiple of
+// 10.
+func luhnCheck(a []driver.Value) (any, error) {
+	s := argString(a[0])
+	if s == "" {
+		return false, nil
+	}
+	sum := 0
+	second := false
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] < '0' || s[i] > '9' {
+			return nil, invalidArgument("Input contains non-digit character")
+		}
+		n := int(s[i] - '0')
+		if second {
+			n *= 2
+			if n > 9 {
+				n -= 9
+			}
+		}
+		sum += n
+		second = !second
+	}
+	return sum%10 == 0, nil
 }
 
 // xxhash64 is XXH64 with the given seed.

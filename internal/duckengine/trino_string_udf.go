@@ -77,6 +77,7 @@ var (
 	tBigint  = duckType(duckdb.TYPE_BIGINT)
 	tInteger = duckType(duckdb.TYPE_INTEGER)
 	tBoolean = duckType(duckdb.TYPE_BOOLEAN)
+	tFloat   = duckType(duckdb.TYPE_FLOAT)
 	tDouble  = duckType(duckdb.TYPE_DOUBLE)
 	tBlob    = duckType(duckdb.TYPE_BLOB)
 	tAny     = duckType(duckdb.TYPE_ANY)
