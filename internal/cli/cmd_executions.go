@@ -619,16 +619,9 @@ func (e *env) executionsHistoryCommand() *cobra.Command {
 		Short: "List an execution's history events",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			arn, err := resolveExecution(args[0])
-			if err != nil {
-				return err
-			}
-			w, release, err := e.workflowService(cmd.Context(), "", false)
-			if err != nil {
-				return err
-			}
-			defer release()
-			return e.printHistory(cmd.Context(), w, arn, output)
+			return e.readExecution(cmd.Context(), args[0], func(w workflows, arn string) error {
+				return e.printHistory(cmd.Context(), w, arn, output)
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
@@ -648,47 +641,58 @@ DescribeMapRun tell of them. Children not yet started are not counted.`,
   weir executions map-runs orders:day-2024-03-01 -o json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			arn, err := resolveExecution(args[0])
-			if err != nil {
-				return err
-			}
-			w, release, err := e.workflowService(cmd.Context(), "", false)
-			if err != nil {
-				return err
-			}
-			defer release()
-			events, err := w.History(cmd.Context(), arn)
-			if err != nil {
-				return kindError(err)
-			}
-			runs := workflow.MapRuns(arn, events)
-			if output == outputJSON {
-				return writeJSON(e.stdout, map[string]any{"mapRuns": runs})
-			}
-			if len(runs) == 0 {
-				fmt.Fprintf(e.stdout, "execution %s has no distributed Map Runs\n", args[0])
-				return nil
-			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "MAP RUN\tSTATUS\tSTARTED\tDURATION\tRUNNING\tSUCCEEDED\tFAILED\tABORTED\tTOTAL\tERROR")
-			for _, r := range runs {
-				name := r.MapRunArn
-				if i := strings.Index(name, ":mapRun:"); i >= 0 {
-					name = name[i+len(":mapRun:"):]
+			return e.readExecution(cmd.Context(), args[0], func(w workflows, arn string) error {
+				events, err := w.History(cmd.Context(), arn)
+				if err != nil {
+					return kindError(err)
 				}
-				dur := ""
-				if r.StopDate != nil {
-					dur = r.StopDate.Sub(r.StartDate).Round(time.Millisecond).String()
-				}
-				c := r.ExecutionCounts
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\n", name, r.Status, isoMillis(r.StartDate), dur,
-					c.Running, c.Succeeded, c.Failed, c.Aborted, c.Total, r.Error)
-			}
-			return tw.Flush()
+				return e.printMapRuns(args[0], workflow.MapRuns(arn, events), output)
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
 	return cmd
+}
+
+// readExecution runs fn on the workflows that hold the execution ref
+// names (a server's, or the data directory's, read-only), with its ARN.
+func (e *env) readExecution(ctx context.Context, ref string, fn func(w workflows, arn string) error) error {
+	arn, err := resolveExecution(ref)
+	if err != nil {
+		return err
+	}
+	w, release, err := e.workflowService(ctx, "", false)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return fn(w, arn)
+}
+
+func (e *env) printMapRuns(ref string, runs []workflow.MapRun, output string) error {
+	if output == outputJSON {
+		return writeJSON(e.stdout, map[string]any{"mapRuns": runs})
+	}
+	if len(runs) == 0 {
+		fmt.Fprintf(e.stdout, "execution %s has no distributed Map Runs\n", ref)
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MAP RUN\tSTATUS\tSTARTED\tDURATION\tRUNNING\tSUCCEEDED\tFAILED\tABORTED\tTOTAL\tERROR")
+	for _, r := range runs {
+		name := r.MapRunArn
+		if i := strings.Index(name, ":mapRun:"); i >= 0 {
+			name = name[i+len(":mapRun:"):]
+		}
+		dur := ""
+		if r.StopDate != nil {
+			dur = r.StopDate.Sub(r.StartDate).Round(time.Millisecond).String()
+		}
+		c := r.ExecutionCounts
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\n", name, r.Status, isoMillis(r.StartDate), dur,
+			c.Running, c.Succeeded, c.Failed, c.Aborted, c.Total, r.Error)
+	}
+	return tw.Flush()
 }
 
 func (e *env) printHistory(ctx context.Context, w workflows, arn, output string) error {

@@ -334,12 +334,18 @@ func (s *Server) listExecutions(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) describeExecution(w http.ResponseWriter, r *http.Request) error {
+// execution resolves the execution a request's path names.
+func (s *Server) execution(r *http.Request) (Executions, string, error) {
 	xs, err := s.executions()
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	arn, err := ResolveExecution(r.PathValue("execution"))
+	return xs, arn, err
+}
+
+func (s *Server) describeExecution(w http.ResponseWriter, r *http.Request) error {
+	xs, arn, err := s.execution(r)
 	if err != nil {
 		return err
 	}
@@ -352,15 +358,11 @@ func (s *Server) describeExecution(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) executionHistory(w http.ResponseWriter, r *http.Request) error {
-	xs, err := s.executions()
+	xs, arn, err := s.execution(r)
 	if err != nil {
 		return err
 	}
 	max, err := maxResults(r, 1000, 1000)
-	if err != nil {
-		return err
-	}
-	arn, err := ResolveExecution(r.PathValue("execution"))
 	if err != nil {
 		return err
 	}
@@ -391,11 +393,7 @@ type MapRunList struct {
 }
 
 func (s *Server) listMapRuns(w http.ResponseWriter, r *http.Request) error {
-	xs, err := s.executions()
-	if err != nil {
-		return err
-	}
-	arn, err := ResolveExecution(r.PathValue("execution"))
+	xs, arn, err := s.execution(r)
 	if err != nil {
 		return err
 	}
