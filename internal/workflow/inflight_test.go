@@ -45,7 +45,11 @@ func TestInflightRunsAnExecutionOnce(t *testing.T) {
 			results[i], errs[i] = r.Execute(context.Background(), x.ARN)
 		}()
 		if i == 0 {
-			<-started
+			select {
+			case <-started:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the first Execute never ran the task")
+			}
 		}
 	}
 	time.Sleep(50 * time.Millisecond) // let the second Execute arrive
