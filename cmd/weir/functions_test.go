@@ -180,3 +180,40 @@ func TestStatesRunFunctions(t *testing.T) {
 		t.Errorf("run without substitutions: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
+
+// TestFunctionsLogs reads the logs of a function invoked by hand and by
+// a state machine, as CloudWatch keeps a Lambda function's.
+func TestFunctionsLogs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustWeir(t, dir, "functions", "create", "greet", "--command", `read -r e; echo "hello from $e" >&2; echo '{"greeted": true}'`)
+	mustWeir(t, dir, "functions", "invoke", "greet", "--payload", `{"who": "cli"}`)
+	def := writeDefinition(t, `{"StartAt": "G", "States": {"G": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:000000000000:function:greet",
+		"Parameters": {"who": "machine"}, "End": true}}}`)
+	mustWeir(t, dir, "states", "run", def)
+
+	logs := mustWeir(t, dir, "functions", "logs", "greet")
+	for _, want := range []string{"START RequestId: ", `hello from {"who":"cli"}`, `hello from {"who":"machine"}`, "REPORT RequestId: ", "Status: success"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %q:\n%s", want, logs)
+		}
+	}
+	type events struct {
+		Events []struct{ Timestamp, RequestID, Message string }
+	}
+	var all, one events
+	if err := json.Unmarshal([]byte(mustWeir(t, dir, "functions", "logs", "greet", "-o", "json")), &all); err != nil || len(all.Events) != 8 {
+		t.Fatalf("%+v %v", all, err)
+	}
+	first := all.Events[0].RequestID
+	if err := json.Unmarshal([]byte(mustWeir(t, dir, "functions", "logs", "greet", "--request-id", first, "-o", "json")), &one); err != nil {
+		t.Fatal(err)
+	}
+	if len(one.Events) != 4 || one.Events[1].Message != `hello from {"who":"cli"}` || one.Events[3].RequestID != first {
+		t.Errorf("one invocation's events: %+v", one.Events)
+	}
+	_, stderr, code := weir(t, dir, "", "functions", "logs", "greet", "--since", "soon")
+	wantRun(t, "a bad --since", "", stderr, code, 2, "--since")
+	_, stderr, code = weir(t, dir, "", "functions", "logs", "nobody")
+	wantRun(t, "logs of no function", "", stderr, code, 1, "function nobody does not exist")
+}

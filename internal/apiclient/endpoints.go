@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
+	"time"
 
+	"github.com/weirdata/weir/internal/function"
 	"github.com/weirdata/weir/internal/httpapi"
 	"github.com/weirdata/weir/internal/workflow"
 )
@@ -229,6 +233,26 @@ func (c *Client) DeleteFunction(ctx context.Context, name string) error {
 func (c *Client) InvokeFunction(ctx context.Context, name string, event any) (*httpapi.InvokeOutput, error) {
 	var out httpapi.InvokeOutput
 	return &out, c.do(ctx, "POST", "/functions/"+esc(name)+"/invoke", nil, event, &out)
+}
+
+// FunctionLogs returns a function's invocation logs that q selects,
+// oldest first.
+func (c *Client) FunctionLogs(ctx context.Context, name string, q function.LogQuery) ([]function.LogEvent, error) {
+	v := url.Values{}
+	if !q.Since.IsZero() {
+		v.Set("since", q.Since.UTC().Format(time.RFC3339Nano))
+	}
+	if q.RequestID != "" {
+		v.Set("requestId", q.RequestID)
+	}
+	if q.Limit > 0 {
+		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	var out httpapi.FunctionLogs
+	if err := c.do(ctx, "GET", "/functions/"+esc(name)+"/logs", v, nil, &out); err != nil {
+		return nil, err
+	}
+	return out.Events, nil
 }
 
 // State machines.

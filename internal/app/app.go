@@ -162,6 +162,7 @@ func open(ctx context.Context, opts Options, work bool) (*App, error) {
 	}
 	fopts := function.DefaultOptions()
 	fopts.Store, fopts.Logger = a.Meta, logger
+	fopts.LogDir = dir.FunctionLogsPath()
 	if a.Functions, err = function.New(fopts); err != nil {
 		return fail(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/weirdata/weir/internal/config"
 	"github.com/weirdata/weir/internal/crawler"
 	"github.com/weirdata/weir/internal/errs"
+	"github.com/weirdata/weir/internal/function"
 	"github.com/weirdata/weir/internal/httpapi"
 )
 
@@ -565,5 +566,37 @@ func TestServeMapRuns(t *testing.T) {
 	}
 	if _, err := c.MapRuns(ctx, "fan:none"); !errors.Is(err, errs.NotFound) {
 		t.Errorf("map runs of no execution: %v", err)
+	}
+}
+
+// TestServeFunctionLogs reads a function's invocation logs through the
+// API.
+func TestServeFunctionLogs(t *testing.T) {
+	ctx := context.Background()
+	c := startServe(t, t.TempDir(), "").c
+	cmd := `read -r e; echo "event $e" >&2; echo '{}'`
+	if _, err := c.CreateFunction(ctx, httpapi.FunctionInput{FunctionName: "talk", Command: &cmd}); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := c.InvokeFunction(ctx, "talk", map[string]any{"n": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.InvokeFunction(ctx, "talk", map[string]any{"n": 2}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := c.FunctionLogs(ctx, "talk", function.LogQuery{})
+	if err != nil || len(all) != 8 {
+		t.Fatalf("%+v %v", all, err)
+	}
+	one, err := c.FunctionLogs(ctx, "talk", function.LogQuery{RequestID: inv.RequestId, Since: all[0].Timestamp})
+	if err != nil || len(one) != 4 || one[1].Message != `event {"n":1}` {
+		t.Errorf("one invocation: %+v %v", one, err)
+	}
+	if last, err := c.FunctionLogs(ctx, "talk", function.LogQuery{Limit: 1}); err != nil || len(last) != 1 || !strings.HasPrefix(last[0].Message, "REPORT") {
+		t.Errorf("the newest event: %+v %v", last, err)
+	}
+	if _, err := c.FunctionLogs(ctx, "nobody", function.LogQuery{}); !errors.Is(err, errs.NotFound) {
+		t.Errorf("logs of no function: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -223,8 +224,74 @@ shows them.`,
 	invoke.Flags().StringVar(&payload, "payload", "{}", "the event: JSON, or @FILE to read it from a file")
 	invoke.Flags().StringVarP(&invokeOutput, "output", "o", "text", "output format: text (indented JSON) or json (one line)")
 
-	cmd.AddCommand(create, update, get, list, del, invoke)
+	cmd.AddCommand(create, update, get, list, del, invoke, e.functionsLogsCommand())
 	return cmd
+}
+
+func (e *env) functionsLogsCommand() *cobra.Command {
+	var since, requestID, output string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "logs NAME [--since 24h] [--request-id ID]",
+		Short: "Show a function's invocation logs",
+		Long: `logs prints what a function's invocations logged, oldest first, as CloudWatch Logs keeps
+a Lambda function's: each invocation's START line, the lines it wrote on standard error,
+its error if it failed, END and REPORT (duration and status). Invocations from state
+machines, schedules and triggers are logged as those from 'weir functions invoke' are.
+Logs are kept 14 days under <data-dir>/logs/functions/.`,
+		Example: `  weir functions logs load-hourly
+  weir functions logs load-hourly --since 2h
+  weir functions logs load-hourly --since 2024-03-01T00:00:00Z --request-id 2f0d6c23-8998-43a8-be4a-daa2c4986511
+  weir functions logs load-hourly -o json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if output != outputTable && output != outputJSON {
+				return usageError("--output %q must be table or json", output)
+			}
+			q := function.LogQuery{RequestID: requestID, Limit: limit}
+			if since != "" {
+				if d, err := time.ParseDuration(since); err == nil {
+					q.Since = time.Now().Add(-d)
+				} else if t, err := time.Parse(time.RFC3339Nano, since); err == nil {
+					q.Since = t
+				} else {
+					return usageError("--since %q must be a duration (30m, 24h) or a time (2024-03-01T09:00:00Z)", since)
+				}
+			}
+			return e.inspectFunctions(cmd.Context(), output, func(fs functions) error {
+				events, err := fs.Logs(cmd.Context(), args[0], q)
+				if err != nil {
+					return functionError(args[0], err)
+				}
+				if output == outputJSON {
+					return writeJSON(e.stdout, map[string]any{"events": events})
+				}
+				if len(events) == 0 {
+					fmt.Fprintf(e.stderr, "no log events for function %s in the time asked (--since %s)\n", args[0], since)
+					return nil
+				}
+				for _, ev := range events {
+					fmt.Fprintf(e.stdout, "%s  %s  %s\n", isoMillis(ev.Timestamp), shortID(ev.RequestID), ev.Message)
+				}
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&since, "since", "24h", "only events since this long ago (30m, 24h) or since this time (RFC 3339); empty for all kept")
+	f.StringVar(&requestID, "request-id", "", "only the events of this invocation")
+	f.IntVar(&limit, "limit", 10000, "at most this many events, the newest")
+	f.StringVarP(&output, "output", "o", outputTable, "output format: table or json")
+	return cmd
+}
+
+// shortID is the first part of a request id, enough to tell the
+// invocations of a log apart.
+func shortID(id string) string {
+	if i := strings.IndexByte(id, '-'); i > 0 {
+		return id[:i]
+	}
+	return id
 }
 
 // functionJSON is 'functions get -o json': the definition and its ARN.

@@ -19,6 +19,7 @@ type functions interface {
 	Update(ctx context.Context, name string, fn func(f *function.Function) error) error
 	Delete(ctx context.Context, name string) error
 	Invoke(ctx context.Context, name string, event any) (*function.Invocation, error)
+	Logs(ctx context.Context, name string, q function.LogQuery) ([]function.LogEvent, error)
 }
 
 var (
@@ -118,4 +119,8 @@ func (r remoteFunctions) Invoke(ctx context.Context, name string, event any) (*f
 		return inv, &function.Error{Name: out.FunctionError, Object: obj}
 	}
 	return inv, nil
+}
+
+func (r remoteFunctions) Logs(ctx context.Context, name string, q function.LogQuery) ([]function.LogEvent, error) {
+	return r.c.FunctionLogs(ctx, name, q)
 }

@@ -81,6 +81,9 @@ func (d *Dir) StagingPath() string { return filepath.Join(d.Root, "staging") }
 // TempPath is where the engine spills to disk.
 func (d *Dir) TempPath() string { return filepath.Join(d.Root, "tmp") }
 
+// FunctionLogsPath is where functions' invocation logs are kept.
+func (d *Dir) FunctionLogsPath() string { return filepath.Join(d.Root, "logs", "functions") }
+
 func (d *Dir) lockPath() string { return filepath.Join(d.Root, "weir.lock") }
 
 // Lock takes the directory's lock for this process, recording holder in

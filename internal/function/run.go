@@ -52,6 +52,8 @@ type Invocation struct {
 	// as Lambda's LogResult.
 	Log      string
 	Duration time.Duration
+
+	log *invocationLog // standard error for the function's log, when kept
 }
 
 // Error names of failures that are not the function's own error.
@@ -153,7 +155,9 @@ func (s *Service) run(ctx context.Context, f *Function, input []byte, inv *Invoc
 			line, err := r.ReadSlice('\n')
 			if len(line) > 0 {
 				tail.Write(line)
-				logger.Info(strings.TrimRight(string(line), "\r\n"), "stream", "stderr")
+				text := strings.TrimRight(string(line), "\r\n")
+				logger.Info(text, "stream", "stderr")
+				inv.log.add(inv.RequestID, text)
 			}
 			if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
 				return

@@ -26,6 +26,11 @@ type Options struct {
 	MaxResponseBytes int
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// LogDir, when set, keeps every invocation's log (START, standard
+	// error, the error, END, REPORT) under it, a folder a function, a
+	// file a UTC day, for LogRetention (DefaultLogRetention when 0).
+	LogDir       string
+	LogRetention time.Duration
 }
 
 // DefaultOptions returns the defaults: python3 from PATH, Lambda's 6 MB
@@ -38,6 +43,7 @@ func DefaultOptions() Options {
 type Service struct {
 	opts   Options
 	logger *slog.Logger
+	book   *logBook // nil without Options.LogDir
 }
 
 // New returns a Service.
@@ -59,7 +65,36 @@ func New(opts Options) (*Service, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{opts: opts, logger: logger.With("component", "function")}, nil
+	s := &Service{opts: opts, logger: logger.With("component", "function")}
+	if opts.LogDir != "" {
+		if opts.LogRetention <= 0 {
+			opts.LogRetention = DefaultLogRetention
+		}
+		s.book = &logBook{dir: opts.LogDir, retention: opts.LogRetention}
+	}
+	return s, nil
+}
+
+// Logs returns the log events of a function's invocations that q
+// selects, oldest first. A function deleted keeps its logs until they
+// expire; one that neither exists nor has logs is ErrFunctionNotFound.
+func (s *Service) Logs(ctx context.Context, name string, q LogQuery) ([]LogEvent, error) {
+	if s.book == nil {
+		return nil, errors.New("function: this service keeps no logs (Options.LogDir)")
+	}
+	if err := ValidName(name); err != nil {
+		return nil, err
+	}
+	events, err := s.book.read(name, q)
+	if err != nil {
+		return nil, fmt.Errorf("function %s: read the logs: %w", name, err)
+	}
+	if len(events) == 0 {
+		if _, err := s.Get(ctx, name); err != nil {
+			return nil, err
+		}
+	}
+	return events, nil
 }
 
 func (s *Service) now() time.Time { return s.opts.Now() }
@@ -157,11 +192,23 @@ func (s *Service) InvokeRequest(ctx context.Context, f *Function, event any, req
 	// A trailing newline lets shell functions read the event with read -r.
 	input := []byte(encode(event) + "\n")
 	inv := &Invocation{RequestID: requestID}
+	if s.book != nil {
+		inv.log = &invocationLog{}
+	}
 	s.logger.Debug("invoking function", "function", f.Name, "request_id", inv.RequestID)
+	start := time.Now()
 	err := s.run(ctx, f, input, inv)
 	var fe *Error
 	if errors.As(err, &fe) {
 		s.logger.Info("function failed", "function", f.Name, "request_id", inv.RequestID, "error", fe.Name, "cause", fe.Cause())
+	}
+	if s.book != nil {
+		if inv.Duration == 0 {
+			inv.Duration = time.Since(start)
+		}
+		if lerr := s.book.record(f.Name, inv, start, err); lerr != nil {
+			s.logger.Warn("cannot write the function's log", "function", f.Name, "request_id", inv.RequestID, "err", lerr)
+		}
 	}
 	return inv, err
 }

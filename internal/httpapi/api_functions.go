@@ -2,7 +2,10 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/weirdata/weir/internal/function"
 )
@@ -171,5 +174,34 @@ func (s *Server) invokeFunction(w http.ResponseWriter, r *http.Request) error {
 		out.FunctionError, out.Payload = fe.Name, fe.Object
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// FunctionLogs is the answer of functionLogs.
+type FunctionLogs struct {
+	Events []function.LogEvent `json:"events"`
+}
+
+func (s *Server) functionLogs(w http.ResponseWriter, r *http.Request) error {
+	fs, err := s.functions()
+	if err != nil {
+		return err
+	}
+	q := function.LogQuery{RequestID: r.URL.Query().Get("requestId"), Limit: 10000}
+	if v := r.URL.Query().Get("since"); v != "" {
+		if q.Since, err = time.Parse(time.RFC3339Nano, v); err != nil {
+			return invalid(fmt.Sprintf("since %q must be a time in RFC 3339, e.g. 2024-03-01T09:00:00Z", v))
+		}
+	}
+	if v := r.URL.Query().Get("limit"); v != "" {
+		if q.Limit, err = strconv.Atoi(v); err != nil || q.Limit < 1 {
+			return invalid(fmt.Sprintf("limit %q must be a positive number", v))
+		}
+	}
+	events, err := fs.Logs(r.Context(), r.PathValue("name"), q)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, FunctionLogs{Events: events})
 	return nil
 }

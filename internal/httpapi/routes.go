@@ -84,6 +84,10 @@ func (s *Server) routes() []route {
 			status: http.StatusNoContent, h: s.deleteFunction},
 		{method: "POST", path: "/functions/{name}/invoke", id: "invokeFunction", tag: "functions", summary: "Invoke a function with the body as its event and wait for it; a failing function answers 200 with functionError set, as Lambda does",
 			body: typeOf[any](), resp: typeOf[InvokeOutput](), status: http.StatusOK, h: s.invokeFunction},
+		{method: "GET", path: "/functions/{name}/logs", id: "functionLogs", tag: "functions", summary: "A function's invocation logs, oldest first, as CloudWatch Logs keeps a Lambda function's: START, standard error, the error, END and REPORT of each invocation",
+			query: []param{{"since", "query", "string", "only events at or after this time (RFC 3339)"}, {"requestId", "query", "string", "only the events of this invocation"},
+				{"limit", "query", "integer", "at most this many events, the newest (default 10000)"}},
+			resp: typeOf[FunctionLogs](), status: http.StatusOK, h: s.functionLogs},
 
 		// State machines (Step Functions).
 		{method: "POST", path: "/state-machines", id: "createStateMachine", tag: "states", summary: "Store a state machine (CreateStateMachine)",

@@ -73,6 +73,7 @@ type Functions interface {
 	Update(ctx context.Context, name string, fn func(f *function.Function) error) error
 	Delete(ctx context.Context, name string) error
 	Invoke(ctx context.Context, name string, event any) (*function.Invocation, error)
+	Logs(ctx context.Context, name string, q function.LogQuery) ([]function.LogEvent, error)
 }
 
 // StoredStateMachine is a stored state machine as StateMachines returns it.
