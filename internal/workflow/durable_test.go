@@ -112,8 +112,13 @@ func interrupt(t *testing.T, r *Runner, arn string, g *gate, n int) {
 		}
 	}
 	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Fatalf("interrupted run: %v", err)
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("interrupted run: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the interrupted run did not stop")
 	}
 }
 
@@ -265,7 +270,13 @@ func TestStopRequestAborts(t *testing.T) {
 		}
 		done <- res
 	}()
-	<-g.blocked
+	select {
+	case <-g.blocked:
+	case res := <-done:
+		t.Fatalf("the run ended before the gate blocked: %+v", res)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the gate never blocked")
+	}
 	if err := ps.RequestStop(context.Background(), e.ARN, "not today"); err != nil {
 		t.Fatal(err)
 	}
