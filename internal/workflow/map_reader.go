@@ -195,11 +195,11 @@ func (s *stateRun) readObject(ctx context.Context, cfg readerConfig, bucket, key
 			return s.readerFailed("%s: %v", uri, err)
 		}
 	}
+	source := "S3://" + bucket + "/" + key
 	if !perItem {
-		out.Source = "S3://" + bucket + "/" + key
-		return s.addItems(cfg, out, items, "", uri)
+		out.Source, source = source, ""
 	}
-	return s.addItems(cfg, out, items, "S3://"+bucket+"/"+key, uri)
+	return s.addItems(cfg, out, items, source, uri)
 }
 
 // addItems appends the items read from the object uri to out, each with
