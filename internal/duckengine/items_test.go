@@ -63,3 +63,47 @@ func TestQuoteNonFinite(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParquetRows reads 10,000 rows of a Parquet file as a
+// distributed Map's ItemReader does (each row as JSON text), against
+// DuckDB scanning the same rows into Go values (the baseline).
+func BenchmarkParquetRows(b *testing.B) {
+	dirs := tempDirs(b)
+	e := openTestEngine(b, dirs)
+	ctx := context.Background()
+	path := filepath.Join(dirs.Lake, "items.parquet")
+	if _, err := e.db.ExecContext(ctx, `COPY (SELECT i AS id, 'item-' || i AS name, i * 0.5 AS score, DATE '2024-03-01' + (i % 30)::INTEGER AS day
+		FROM range(10000) t(i)) TO `+quoteString(path)+` (FORMAT PARQUET)`); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("weir", func(b *testing.B) {
+		for b.Loop() {
+			if rows, err := e.ParquetRows(ctx, path, 100_000_001); err != nil || len(rows) != 10000 {
+				b.Fatal(len(rows), err)
+			}
+		}
+	})
+	b.Run("duckdb-scan", func(b *testing.B) {
+		for b.Loop() {
+			rows, err := e.db.QueryContext(ctx, "SELECT * FROM read_parquet("+quoteString(path)+")")
+			if err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for rows.Next() {
+				var id int64
+				var name string
+				var score float64
+				var day any
+				if err := rows.Scan(&id, &name, &score, &day); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			rows.Close()
+			if n != 10000 {
+				b.Fatal(n)
+			}
+		}
+	})
+}

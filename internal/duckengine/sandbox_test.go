@@ -56,7 +56,7 @@ func TestSandbox(t *testing.T) {
 
 // tempDirs makes an engine's lake, staging and temp directories under a
 // test's temporary directory.
-func tempDirs(t *testing.T) querytest.Dirs {
+func tempDirs(t testing.TB) querytest.Dirs {
 	t.Helper()
 	root := t.TempDir()
 	dirs := querytest.Dirs{Lake: filepath.Join(root, "lake"), Staging: filepath.Join(root, "staging"), Temp: filepath.Join(root, "tmp")}
