@@ -99,6 +99,9 @@ func translateError(ctx context.Context, err error, p *plan) error {
 			code = "COLUMN_NOT_FOUND"
 			msg = columnNotFound(de, msg)
 		}
+		if m, ok := unsupportedReverse(msg); ok {
+			code, msg = "NOT_SUPPORTED", m
+		}
 	case "Catalog":
 		switch {
 		case strings.Contains(de.Kind, "Function") || de.Kind == "Macro":
@@ -138,6 +141,26 @@ func translateError(ctx context.Context, err error, p *plan) error {
 		code = "GENERIC_INTERNAL_ERROR"
 	}
 	return &query.Error{Code: code, Message: msg, Offset: offset, Err: err}
+}
+
+// unsupportedReverse words DuckDB's refusal of reverse() of an array or
+// a varbinary, which Trino reverses and weir does not yet: the dialect is
+// translated before types are known, and DuckDB's reverse takes strings
+// only.
+func unsupportedReverse(msg string) (string, bool) {
+	const prefix = "No function matches the given name and argument types 'reverse("
+	i := strings.Index(msg, prefix)
+	if i < 0 {
+		return "", false
+	}
+	arg, _, _ := strings.Cut(msg[i+len(prefix):], ")'")
+	switch {
+	case strings.HasSuffix(arg, "[]"):
+		return "reverse() of an array is not supported yet; write transform(sequence(cardinality(a), 1, -1), i -> a[i])", true
+	case arg == "BLOB":
+		return "reverse() of a varbinary is not supported yet", true
+	}
+	return "", false
 }
 
 func columnNotFound(de duckError, msg string) string {
