@@ -28,6 +28,7 @@ var passes = []func(*rewriter) error{
 	rewriteIf,
 	rewriteTablesample,
 	rewriteListagg,
+	rewriteNullTreatment,
 	quoteDuckKeywords,
 	rewriteArithmetic,
 }

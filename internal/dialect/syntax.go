@@ -153,3 +153,27 @@ func rewriteListagg(r *rewriter) error {
 	}
 	return nil
 }
+
+// rewriteNullTreatment moves Trino's null treatment of a window function,
+// written after the call (last_value(x) IGNORE NULLS OVER (...)), into
+// the call, where DuckDB takes it (last_value(x IGNORE NULLS) OVER
+// (...)). RESPECT NULLS is the default of both and is dropped.
+func rewriteNullTreatment(r *rewriter) error {
+	for c := range r.toks {
+		if !r.isOp(c, ")") || !(r.keyword(c+1, "IGNORE") || r.keyword(c+1, "RESPECT")) || !r.keyword(c+2, "NULLS") || !r.keyword(c+3, "OVER") {
+			continue
+		}
+		open := r.partner[c]
+		if open < 1 || !r.isName(open-1) {
+			continue
+		}
+		r.replace(c+1, c+2, "")
+		if r.keyword(c+1, "IGNORE") {
+			if open+1 == c {
+				return r.notSupported(c+1, "IGNORE NULLS needs the function's argument")
+			}
+			r.insertBefore(c, " IGNORE NULLS")
+		}
+	}
+	return nil
+}
