@@ -47,6 +47,8 @@ var stringFunctions = functionSet{
 		"sha256":                rename("weir_sha256"),
 		"sha512":                rename("weir_sha512"),
 		"xxhash64":              rename("weir_xxhash64"),
+		"to_base64url":          rename("weir_to_base64url"),
+		"from_base64url":        rename("weir_from_base64url"),
 		"crc32":                 rename("weir_crc32"),
 		"hmac_md5":              rename("weir_hmac_md5"),
 		"hmac_sha1":             rename("weir_hmac_sha1"),
@@ -81,6 +83,13 @@ var stringFunctions = functionSet{
 		`CREATE OR REPLACE MACRO weir_normalize_nfc(s, form) AS nfc_normalize(s)`,
 		// to_hex is upper-case hex of varbinary; from_hex its inverse.
 		`CREATE OR REPLACE MACRO weir_to_hex(b) AS hex(b::BLOB)`,
+		// Base64 with the URL-safe alphabet (- and _), padded, as Java's URL
+		// encoder writes it; the decoder takes it padded or not.
+		`CREATE OR REPLACE MACRO weir_to_base64url(b) AS replace(replace(to_base64(b::BLOB), '+', '-'), '/', '_')`,
+		`CREATE OR REPLACE MACRO weir_from_base64url(s) AS CASE
+			WHEN NOT regexp_full_match(s, '[A-Za-z0-9_-]*={0,2}') OR length(rtrim(s, '=')) % 4 = 1
+			THEN error('INVALID_FUNCTION_ARGUMENT: ''' || s || ''' is not URL-safe base64 (A-Z, a-z, 0-9, - and _, then up to two =)')
+			ELSE from_base64(rpad(replace(replace(rtrim(s, '='), '-', '+'), '_', '/'), CAST(((length(rtrim(s, '=')) + 3) // 4) * 4 AS INTEGER), '=')) END`,
 		`CREATE OR REPLACE MACRO weir_from_hex(s) AS CASE WHEN length(s) % 2 = 1 THEN error('INVALID_FUNCTION_ARGUMENT: invalid input length ' || length(s)) ELSE unhex(s) END`,
 	}, concatMacros()...),
 	udfs: mergeFuncs(regexpFunctions, stringGoFunctions, binaryGoFunctions, formatFunctions),
