@@ -47,6 +47,7 @@ var stringFunctions = functionSet{
 		"sha256":                rename("weir_sha256"),
 		"sha512":                rename("weir_sha512"),
 		"xxhash64":              rename("weir_xxhash64"),
+		"from_base64":           rename("weir_from_base64"),
 		"to_base64url":          rename("weir_to_base64url"),
 		"from_base64url":        rename("weir_from_base64url"),
 		"crc32":                 rename("weir_crc32"),
@@ -84,12 +85,17 @@ var stringFunctions = functionSet{
 		// to_hex is upper-case hex of varbinary; from_hex its inverse.
 		`CREATE OR REPLACE MACRO weir_to_hex(b) AS hex(b::BLOB)`,
 		// Base64 with the URL-safe alphabet (- and _), padded, as Java's URL
-		// encoder writes it; the decoder takes it padded or not.
+		// encoder writes it.
 		`CREATE OR REPLACE MACRO weir_to_base64url(b) AS replace(replace(to_base64(b::BLOB), '+', '-'), '/', '_')`,
-		`CREATE OR REPLACE MACRO weir_from_base64url(s) AS CASE
-			WHEN NOT regexp_full_match(s, '[A-Za-z0-9_-]*={0,2}') OR length(rtrim(s, '=')) % 4 = 1
-			THEN error('INVALID_FUNCTION_ARGUMENT: ''' || s || ''' is not URL-safe base64 (A-Z, a-z, 0-9, - and _, then up to two =)')
-			ELSE from_base64(rpad(replace(replace(rtrim(s, '='), '-', '+'), '_', '/'), CAST(((length(rtrim(s, '=')) + 3) // 4) * 4 AS INTEGER), '=')) END`,
+		// from_base64 and from_base64url take padding or not, as Java's
+		// decoders do; a character outside the alphabet, or a last group of
+		// one character, fails.
+		`CREATE OR REPLACE MACRO weir_base64_decode(s, alphabet) AS CASE
+			WHEN NOT regexp_full_match(s, '[A-Za-z0-9' || alphabet || ']*={0,2}') OR length(rtrim(s, '=')) % 4 = 1
+			THEN error('INVALID_FUNCTION_ARGUMENT: ''' || s || ''' is not base64 (A-Z, a-z, 0-9, ' || alphabet || ', then up to two =)')
+			ELSE from_base64(rpad(translate(rtrim(s, '='), '-_', '+/'), CAST(((length(rtrim(s, '=')) + 3) // 4) * 4 AS INTEGER), '=')) END`,
+		`CREATE OR REPLACE MACRO weir_from_base64(s) AS weir_base64_decode(s, '+/')`,
+		`CREATE OR REPLACE MACRO weir_from_base64url(s) AS weir_base64_decode(s, '_-')`,
 		`CREATE OR REPLACE MACRO weir_from_hex(s) AS CASE WHEN length(s) % 2 = 1 THEN error('INVALID_FUNCTION_ARGUMENT: invalid input length ' || length(s)) ELSE unhex(s) END`,
 	}, concatMacros()...),
 	udfs: mergeFuncs(regexpFunctions, stringGoFunctions, binaryGoFunctions, formatFunctions),
